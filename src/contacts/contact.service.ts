@@ -1,0 +1,42 @@
+import type { Config } from "../platform/config/config";
+import type { Database } from "../platform/db/database";
+import { decodeCursor, encodeCursor, pageSize, toPage, withLazyCount } from "../platform/graphql/connection";
+import { BadInputError } from "../platform/errors/errors";
+import { CONTACT_COLUMNS } from "./contact.row";
+import type { ContactFilter } from "./contact-filter.input";
+import type { Contact, ContactConnection } from "./contact.type";
+
+export class ContactService {
+  constructor(private readonly db: Database, private readonly config: Config) {}
+
+  /** Contacts in id order (keyset on id), filtered in SQL. */
+  async list(filter: ContactFilter = {}, first?: number, after?: string): Promise<ContactConnection> {
+    const limit = pageSize(first, this.config.pageSize);
+    const params: unknown[] = [];
+    const add = (v: unknown) => `$${params.push(v)}`;
+    const w: string[] = [];
+    if (filter.accountId != null) {
+      if (!/^\d+$/.test(filter.accountId)) throw new BadInputError(`accountId must be an account id (got "${filter.accountId}")`, { field: "filter.accountId" });
+      w.push(`c.account_id = ${add(filter.accountId)}::bigint`);
+    }
+    if (filter.accountDomain != null) w.push(`c.account_id = (SELECT id FROM accounts WHERE domain = lower(${add(filter.accountDomain.trim())}))`);
+    if (filter.role?.length) w.push(`c.role = ANY(${add(filter.role)}::text[])`);
+    if (filter.seniority?.length) w.push(`c.seniority = ANY(${add(filter.seniority)}::text[])`);
+    if (filter.isInternal != null) w.push(`c.is_internal = ${add(filter.isInternal)}`);
+    if (filter.held != null) w.push(filter.held ? "c.account_id IS NULL" : "c.account_id IS NOT NULL");
+    if (filter.search?.trim()) {
+      const needle = `%${filter.search.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const n = add(needle);
+      w.push(`(c.email LIKE ${n} OR lower(coalesce(c.name, '')) LIKE ${n} OR lower(coalesce(c.title, '')) LIKE ${n})`);
+    }
+    const countSql = `SELECT count(*)::int AS n FROM contacts c ${w.length ? `WHERE ${w.join(" AND ")}` : ""}`;
+    const countParams = [...params];
+    if (after) w.push(`c.id > ${add(String(decodeCursor(after, 1)[0]))}::bigint`);
+    const rows = await this.db.query<Contact>(
+      `SELECT ${CONTACT_COLUMNS} FROM contacts c ${w.length ? `WHERE ${w.join(" AND ")}` : ""} ORDER BY c.id LIMIT ${add(limit + 1)}`,
+      params,
+    );
+    const page = toPage(rows, limit, after, (r) => encodeCursor([r.id]), (r) => r);
+    return withLazyCount(page, () => this.db.query<{ n: number }>(countSql, countParams).then((r) => r[0]!.n));
+  }
+}

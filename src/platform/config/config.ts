@@ -1,0 +1,139 @@
+import path from "node:path";
+import { projectRoot } from "./paths";
+
+/** Where the database comes from: an external server (`DATABASE_URL`) or an embedded one. */
+export type DatabaseMode = { kind: "external"; url: string } | { kind: "embedded"; dataDir: string; port: number };
+
+/** The one validated configuration object. Built once at start-up; services never read `process.env`. */
+export interface Config {
+  readonly nodeEnv: "development" | "production" | "test";
+  readonly host: string;
+  readonly port: number;
+  readonly database: DatabaseMode;
+  readonly poolSize: number;
+  /** Secret: accepted as an ADMIN key when set. Never logged. */
+  readonly adminApiKey: string | undefined;
+  readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  readonly pageSize: { readonly default: number; readonly max: number };
+  readonly maxBatchSize: number;
+  readonly maxBodyBytes: number;
+  readonly statementTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly slowOperationMs: number;
+  readonly introspection: boolean;
+  readonly demo: { readonly accounts: number; readonly seed: number; readonly loadWhenEmpty: boolean };
+  /** Email domains of our own staff: their contacts are internal and never score. */
+  readonly internalDomains: readonly string[];
+  /** Engagement event types ingest accepts. */
+  readonly eventTypes: readonly string[];
+}
+
+export const DEFAULT_EVENT_TYPES = [
+  "email_open", "email_click", "email_reply", "page_view", "pricing_page_view", "content_download",
+  "webinar_registered", "webinar_attended", "form_fill", "demo_request", "trial_signup",
+  "meeting_booked", "meeting_held", "ad_click", "event_attended", "sales_touch",
+] as const;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates the environment; collects every problem before failing. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const read = new EnvReader(env, problems);
+  const nodeEnv = read.oneOf("NODE_ENV", ["development", "production", "test"] as const, "development");
+  const databaseUrl = read.string("DATABASE_URL");
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push(`DATABASE_URL must start with postgres:// or postgresql:// (got "${redactUrl(databaseUrl)}")`);
+  }
+  const config: Config = {
+    nodeEnv,
+    host: read.string("HOST") ?? "127.0.0.1",
+    port: read.int("PORT", 4000, 0, 65535),
+    database: databaseUrl
+      ? { kind: "external", url: databaseUrl }
+      : {
+          kind: "embedded",
+          dataDir: path.resolve(read.string("QUORUM_DATA_DIR") ?? path.join(projectRoot, ".data", "pg")),
+          port: read.int("EMBEDDED_PG_PORT", 54329, 1024, 65535),
+        },
+    poolSize: read.int("DB_POOL_SIZE", 16, 1, 200),
+    adminApiKey: read.string("ADMIN_API_KEY"),
+    logLevel: read.oneOf("LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const, nodeEnv === "test" ? "silent" : "info"),
+    pageSize: { default: read.int("PAGE_SIZE_DEFAULT", 50, 1, 10_000), max: read.int("PAGE_SIZE_MAX", 500, 1, 10_000) },
+    maxBatchSize: read.int("MAX_BATCH_SIZE", 5_000, 1, 100_000),
+    maxBodyBytes: read.int("MAX_BODY_BYTES", 8 * 1024 * 1024, 1024, 512 * 1024 * 1024),
+    statementTimeoutMs: read.int("STATEMENT_TIMEOUT_MS", 120_000, 100, 3_600_000),
+    requestTimeoutMs: read.int("REQUEST_TIMEOUT_MS", 150_000, 100, 3_600_000),
+    slowOperationMs: read.int("SLOW_OPERATION_MS", 1_000, 1, 3_600_000),
+    introspection: read.bool("INTROSPECTION", nodeEnv !== "production"),
+    demo: {
+      accounts: read.int("DEMO_ACCOUNTS", 2_000, 1, 1_000_000),
+      seed: read.int("DEMO_SEED", 42, 0, 2 ** 31 - 1),
+      loadWhenEmpty: read.bool("DEMO_WHEN_EMPTY", databaseUrl === undefined),
+    },
+    internalDomains: read.list("INTERNAL_DOMAINS", ["quorum.example"]).map((d) => d.toLowerCase()),
+    eventTypes: read.list("EVENT_TYPES", [...DEFAULT_EVENT_TYPES]),
+  };
+  if (config.pageSize.default > config.pageSize.max) problems.push("PAGE_SIZE_DEFAULT must not exceed PAGE_SIZE_MAX");
+  if (config.adminApiKey !== undefined && config.adminApiKey.length < 16) {
+    problems.push("ADMIN_API_KEY must be at least 16 characters long");
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+class EnvReader {
+  constructor(private readonly env: Env, private readonly problems: string[]) {}
+
+  string(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === undefined || value === "" ? undefined : value;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  }
+
+  /** Booleans are parsed explicitly: the string "false" is not truthy here. */
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.string(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (["1", "true", "yes", "on"].includes(raw)) return true;
+    if (["0", "false", "no", "off"].includes(raw)) return false;
+    this.problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    this.problems.push(`${name} must be one of ${allowed.join(", ")} (got "${raw}")`);
+    return fallback;
+  }
+
+  list(name: string, fallback: string[]): string[] {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    return raw.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  }
+}
+
+/** Hides the password of a connection string for logs and messages. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):([^@]*)@/, "//$1:***@");
+}

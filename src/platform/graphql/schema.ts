@@ -1,0 +1,18 @@
+import "reflect-metadata";
+import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
+import { buildSchemaSync } from "type-graphql";
+import { authChecker } from "../../auth/auth.checker";
+import { resolvers } from "./resolvers";
+
+let built: GraphQLSchema | undefined;
+
+/** The executable schema, built once per process from the resolver classes. */
+export function getSchema(): GraphQLSchema {
+  built ??= buildSchemaSync({ resolvers, authChecker, authMode: "error", validate: false });
+  return built;
+}
+
+/** The SDL committed as `schema.graphql`: sorted, so diffs show only real changes. */
+export function printPublishedSchema(): string {
+  return `# Generated from the code by \`npm run schema:emit\`. Do not edit by hand.\n\n${printSchema(lexicographicSortSchema(getSchema()))}\n`;
+}

@@ -1,0 +1,190 @@
+import crypto from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import type { Logger } from "pino";
+import type { Config } from "../config/config";
+import type { Database } from "../db/database";
+import { pendingMigrations } from "../db/migrate";
+import { createErrorFormatter } from "../errors/format-error";
+import { createContext, type RequestContext } from "../graphql/context";
+import { getSchema } from "../graphql/schema";
+import { validationRules } from "../graphql/limits";
+import type { Services } from "../services";
+
+export interface HttpServer {
+  readonly url: string;
+  readonly server: http.Server;
+  /** Stops accepting, lets in-flight requests finish, then closes. */
+  close(): Promise<void>;
+}
+
+interface Deps { config: Config; db: Database; services: Services; log: Logger }
+
+/**
+ * A plain Node HTTP server in front of Apollo: `/graphql`, `/healthz`, `/readyz`. Owning the
+ * handler keeps the hot path short and lets us enforce body-size and time limits ourselves.
+ */
+export async function startHttpServer(deps: Deps, listen: { host: string; port: number }): Promise<HttpServer> {
+  const { config, log } = deps;
+  const apollo = new ApolloServer<RequestContext>({
+    schema: getSchema(),
+    formatError: createErrorFormatter(log),
+    introspection: config.introspection,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: config.nodeEnv === "production",
+    allowBatchedHttpRequests: false,
+    validationRules: validationRules(config),
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), operationLog(config, log)],
+  });
+  await apollo.start();
+
+  const server = http.createServer((req, res) => {
+    handle(req, res, apollo, deps).catch((err: unknown) => {
+      log.error({ err }, "request failed outside GraphQL");
+      if (!res.headersSent) send(res, 500, { error: "Internal server error" });
+      else res.end();
+    });
+  });
+  server.requestTimeout = config.requestTimeoutMs;
+  server.headersTimeout = Math.min(60_000, config.requestTimeoutMs);
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(listen.port, listen.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = listen.host.includes(":") ? `[${listen.host}]` : listen.host;
+  return {
+    url: `http://${host}:${port}/graphql`,
+    server,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await apollo.stop();
+    },
+  };
+}
+
+async function handle(req: http.IncomingMessage, res: http.ServerResponse, apollo: ApolloServer<RequestContext>, deps: Deps): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  if (url.pathname === "/healthz") return send(res, 200, { status: "ok" });
+  if (url.pathname === "/readyz") return ready(res, deps);
+  if (url.pathname !== "/graphql") return send(res, 404, { error: "Not found: the API is at /graphql" });
+  if (req.method !== "GET" && req.method !== "POST") {
+    res.setHeader("allow", "GET, POST");
+    return send(res, 405, { error: "Use GET or POST on /graphql" });
+  }
+
+  const body = req.method === "POST" ? await readBody(req, deps.config.maxBodyBytes) : undefined;
+  if (body === TOO_LARGE) return send(res, 413, { errors: [{ message: `The request body exceeds ${deps.config.maxBodyBytes} bytes; send smaller batches.`, extensions: { code: "PAYLOAD_TOO_LARGE" } }] });
+  let parsed: unknown;
+  if (body !== undefined && body.length > 0) {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return send(res, 400, { errors: [{ message: "The request body is not valid JSON.", extensions: { code: "BAD_REQUEST" } }] });
+    }
+  }
+
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+  }
+  const requestId = (typeof req.headers["x-request-id"] === "string" && req.headers["x-request-id"].slice(0, 100)) || crypto.randomUUID();
+  res.setHeader("x-request-id", requestId);
+
+  const result = await apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: req.method!, headers, search: url.search, body: parsed },
+    context: async () => createContext({ requestId, ...deps }, await authenticate(req.headers.authorization, deps.services)),
+  });
+  for (const [key, value] of result.headers) res.setHeader(key, value);
+  res.statusCode = result.status ?? 200;
+  if (result.body.kind === "complete") {
+    res.end(result.body.string);
+  } else {
+    for await (const chunk of result.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+}
+
+async function authenticate(header: string | undefined, services: Services): Promise<RequestContext["auth"]> {
+  if (!header) return { principal: null };
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) return { principal: null, problem: "The Authorization header must be `Bearer <api key>`." };
+  const principal = await services.apiKeys.authenticate(match[1]!);
+  return principal ? { principal } : { principal: null, problem: "The API key is unknown or revoked; ask an admin for a new one." };
+}
+
+async function ready(res: http.ServerResponse, { db }: Deps): Promise<void> {
+  try {
+    const pending = await pendingMigrations(db.pool);
+    if (pending.length > 0) return send(res, 503, { status: "migrating", pending });
+    return send(res, 200, { status: "ready" });
+  } catch {
+    return send(res, 503, { status: "database unreachable" });
+  }
+}
+
+const TOO_LARGE = Symbol("too large");
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<string | typeof TOO_LARGE> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > limit) {
+      req.resume();
+      resolve(TOO_LARGE);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners("data");
+        req.resume();
+        resolve(TOO_LARGE);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader("content-type", "application/json; charset=utf-8");
+  res.end(JSON.stringify(body));
+}
+
+/** One log line per operation: request id, operation, role, duration; slow ones at warn. */
+function operationLog(config: Config, log: Logger): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      const started = performance.now();
+      return {
+        async willSendResponse({ contextValue, operationName, errors }) {
+          const durationMs = Math.round(performance.now() - started);
+          const entry = {
+            requestId: contextValue.requestId,
+            operation: operationName ?? null,
+            role: contextValue.auth.principal?.role ?? null,
+            key: contextValue.auth.principal?.name ?? null,
+            durationMs,
+            errors: errors?.length ?? 0,
+          };
+          if (durationMs >= config.slowOperationMs) log.warn(entry, "slow operation");
+          else log.info(entry, "operation");
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import type { Database } from "../platform/db/database";
+
+/** The default model line's name: what `score` means when no model is named. */
+export const DEFAULT_MODEL_NAME = "default";
+
+export interface LatestRun {
+  readonly runId: string;
+  readonly modelId: string;
+  readonly asOf: Date;
+}
+
+/**
+ * The run whose snapshots are an account's *current* score under a model line: the latest
+ * (by as-of, then id) successful run of that line's ACTIVE version. Null when the line has
+ * no active version or it was never run.
+ */
+export async function latestRun(db: Database, modelName: string = DEFAULT_MODEL_NAME): Promise<LatestRun | null> {
+  const rows = await db.query<{ run_id: string; model_id: string; as_of: Date }>(
+    `SELECT r.id::text AS run_id, m.id::text AS model_id, r.as_of
+       FROM scoring_models m
+       JOIN scoring_runs r ON r.model_id = m.id AND r.status = 'SUCCEEDED'
+      WHERE m.name = $1 AND m.status = 'ACTIVE'
+      ORDER BY r.as_of DESC, r.id DESC
+      LIMIT 1`,
+    [modelName],
+  );
+  const row = rows[0];
+  return row ? { runId: row.run_id, modelId: row.model_id, asOf: row.as_of } : null;
+}
