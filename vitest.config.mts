@@ -7,7 +7,11 @@ export default defineConfig({
   resolve: {
     // One copy of graphql: the ESM and CJS entries loaded side by side break type-graphql
     // ("Cannot use GraphQLObjectType from another module or realm").
-    alias: { graphql: require.resolve("graphql/index.js") },
+    // Packages whose ESM build would import graphql's ESM copy are pointed at their CJS build.
+    alias: {
+      graphql: require.resolve("graphql/index.js"),
+      "graphql-query-complexity": require.resolve("graphql-query-complexity"),
+    },
   },
   test: {
     include: ["tests/**/*.test.ts"],

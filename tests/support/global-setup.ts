@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { Client } from "pg";
@@ -16,6 +17,7 @@ declare module "vitest" {
 }
 
 let embedded: EmbeddedDatabase | null = null;
+let dataDir: string | null = null;
 let serverUrl = "";
 let template = "";
 
@@ -30,7 +32,10 @@ export async function setup(project: TestProject): Promise<void> {
     url.pathname = "/postgres";
     serverUrl = url.toString();
   } else {
-    embedded = await startEmbeddedPostgres({ dataDir: path.resolve(".data", "test-pg", "data"), port: await freePort() });
+    // A cluster per run: concurrent runs (two terminals, CI) never share a data folder.
+    dataDir = path.resolve(".data", "test-pg", `run-${process.pid}`);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    embedded = await startEmbeddedPostgres({ dataDir, port: await freePort() });
     serverUrl = embedded.url;
   }
   template = `quorum_tpl_${process.pid}_${Date.now().toString(36)}`;
@@ -48,6 +53,7 @@ export async function setup(project: TestProject): Promise<void> {
 export async function teardown(): Promise<void> {
   if (template) await admin(serverUrl, `DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`).catch(() => undefined);
   await embedded?.stop();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
 export function withDatabase(serverUrl: string, name: string): string {

@@ -21,6 +21,8 @@ export interface Config {
   readonly requestTimeoutMs: number;
   readonly slowOperationMs: number;
   readonly introspection: boolean;
+  /** Bounds on one GraphQL request. */
+  readonly limits: { readonly maxDepth: number; readonly maxAliases: number; readonly maxDirectives: number; readonly maxTokens: number; readonly maxCost: number };
   readonly demo: { readonly accounts: number; readonly seed: number; readonly loadWhenEmpty: boolean };
   /** Email domains of our own staff: their contacts are internal and never score. */
   readonly internalDomains: readonly string[];
@@ -73,6 +75,13 @@ export function loadConfig(env: Env = process.env): Config {
     requestTimeoutMs: read.int("REQUEST_TIMEOUT_MS", 150_000, 100, 3_600_000),
     slowOperationMs: read.int("SLOW_OPERATION_MS", 1_000, 1, 3_600_000),
     introspection: read.bool("INTROSPECTION", nodeEnv !== "production"),
+    limits: {
+      maxDepth: read.int("MAX_QUERY_DEPTH", 12, 2, 100),
+      maxAliases: read.int("MAX_QUERY_ALIASES", 30, 1, 1_000),
+      maxDirectives: read.int("MAX_QUERY_DIRECTIVES", 50, 1, 1_000),
+      maxTokens: read.int("MAX_QUERY_TOKENS", 5_000, 100, 100_000),
+      maxCost: read.int("MAX_QUERY_COST", 200_000, 100, 100_000_000),
+    },
     demo: {
       accounts: read.int("DEMO_ACCOUNTS", 2_000, 1, 1_000_000),
       seed: read.int("DEMO_SEED", 42, 0, 2 ** 31 - 1),

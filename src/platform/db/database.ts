@@ -4,6 +4,8 @@ import { DataSource } from "typeorm";
 import type { PostgresDriver } from "typeorm/driver/postgres/PostgresDriver";
 import { entities } from "./entities";
 
+const INSTRUMENTED = Symbol("quorum.instrumented");
+
 export interface DatabaseOptions {
   readonly url: string;
   readonly poolSize: number;
@@ -19,6 +21,8 @@ export interface DatabaseOptions {
 export class Database {
   /** Statements sent since start (all clients). */
   statements = 0;
+  /** When set, the text of every statement sent is pushed here (tests and diagnostics). */
+  trace: string[] | null = null;
 
   private constructor(readonly dataSource: DataSource, readonly pool: Pool) {}
 
@@ -41,7 +45,8 @@ export class Database {
     await dataSource.initialize();
     const pool = (dataSource.driver as PostgresDriver).master as Pool;
     const db = new Database(dataSource, pool);
-    pool.on("connect", (client) => db.instrument(client));
+    // 'acquire' also covers the client TypeORM opened before this listener existed.
+    pool.on("acquire", (client) => db.instrument(client));
     // An idle client whose server went away emits 'error'; the pool replaces it on next use.
     pool.on("error", () => undefined);
     return db;
@@ -74,9 +79,16 @@ export class Database {
   }
 
   private instrument(client: PoolClient): void {
+    const marked = client as PoolClient & { [INSTRUMENTED]?: true };
+    if (marked[INSTRUMENTED]) return;
+    marked[INSTRUMENTED] = true;
     const original = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
       this.statements++;
+      if (this.trace) {
+        const first = args[0] as string | { text?: string };
+        this.trace.push(typeof first === "string" ? first : first?.text ?? "?");
+      }
       return original(...args);
     };
   }

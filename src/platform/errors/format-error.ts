@@ -6,7 +6,7 @@ import { AppError } from "./errors";
 /** Codes graphql-js and Apollo raise themselves for client mistakes; these pass through. */
 const CLIENT_CODES = new Set([
   "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "BAD_REQUEST",
-  "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE",
+  "QUERY_TOO_COSTLY", "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE",
 ]);
 
 /** PostgreSQL error classes that mean "the database is not reachable right now". */
@@ -29,7 +29,8 @@ export function createErrorFormatter(log: Logger) {
     }
     const code = formatted.extensions?.code;
     if (typeof code === "string" && CLIENT_CODES.has(code)) {
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+      const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { ...extensions, code } };
     }
     if (original instanceof GraphQLError && original.originalError === undefined && !formatted.path) {
       // Raised by graphql-js while validating or coercing the request: the client's mistake.

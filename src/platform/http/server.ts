@@ -11,7 +11,7 @@ import { pendingMigrations } from "../db/migrate";
 import { createErrorFormatter } from "../errors/format-error";
 import { createContext, type RequestContext } from "../graphql/context";
 import { getSchema } from "../graphql/schema";
-import { validationRules } from "../graphql/limits";
+import { requestLimits } from "../graphql/limits";
 import type { Services } from "../services";
 
 export interface HttpServer {
@@ -29,16 +29,18 @@ interface Deps { config: Config; db: Database; services: Services; log: Logger }
  */
 export async function startHttpServer(deps: Deps, listen: { host: string; port: number }): Promise<HttpServer> {
   const { config, log } = deps;
+  const schema = getSchema();
+  const limits = requestLimits(config, schema);
   const apollo = new ApolloServer<RequestContext>({
-    schema: getSchema(),
+    schema,
     formatError: createErrorFormatter(log),
     introspection: config.introspection,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: config.nodeEnv === "production",
     allowBatchedHttpRequests: false,
-    validationRules: validationRules(config),
-    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), operationLog(config, log)],
+    validationRules: limits.validationRules,
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), ...(limits.plugins as ApolloServerPlugin<RequestContext>[]), operationLog(config, log)],
   });
   await apollo.start();
 
