@@ -52,6 +52,8 @@ export {
   type BootstrapRatioResult,
   type BootstrapStat,
 } from "./stats/bootstrap";
+export { meanInterval, medianInterval, type MeanSummary, type StatInterval } from "./stats/one-sample";
+export { meanRatioInterval, type MeanRatioResult } from "./stats/mean-ratio";
 export {
   MIN_EVENTS_PER_SIDE,
   MIN_TRIALS_PER_SIDE,

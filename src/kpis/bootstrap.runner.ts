@@ -1,0 +1,120 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import { type BootstrapStat, compareValues, type CompareValuesOptions, type ValueComparison } from "./kpi-stats";
+
+/** One `compareValues` call. */
+export interface BootstrapTask {
+  treated: readonly number[];
+  holdout: readonly number[];
+  stat: BootstrapStat;
+  seed: number;
+  options: CompareValuesOptions;
+}
+
+/** What goes to a worker: the values as Float64Arrays, whose buffers are transferred, not copied. */
+export interface BootstrapMessage {
+  id: number;
+  tasks: { treated: Float64Array; holdout: Float64Array; stat: BootstrapStat; seed: number; options: CompareValuesOptions }[];
+}
+
+export type BootstrapReply = { id: number; results: ValueComparison[] } | { id: number; error: string };
+
+/** The compiled worker script; absent when running from TypeScript sources (tests), where batches run inline. */
+const WORKER_SCRIPT = path.join(__dirname, "bootstrap.worker.js");
+
+/**
+ * Runs the bootstrap comparisons of a report. A report at 100k accounts resamples tens of
+ * thousands of won deals thousands of times — seconds of CPU that must not block the server's
+ * event loop (every other request would wait). So batches go to a few worker threads, spread
+ * by size; results are identical to running `compareValues` inline, because each comparison is
+ * seeded and independent. Without a compiled worker script, or with `threads: 0`, they run
+ * inline.
+ */
+export class BootstrapRunner {
+  private readonly workers: (Worker | null)[];
+  private readonly pending = new Map<number, { resolve: (r: ValueComparison[]) => void; reject: (e: Error) => void; worker: number }>();
+  private nextId = 1;
+  private readonly script: string | null;
+
+  constructor(opts: { threads?: number; script?: string } = {}) {
+    const threads = opts.threads ?? Math.min(4, Math.max(1, os.availableParallelism() - 1));
+    const script = opts.script ?? WORKER_SCRIPT;
+    this.script = threads > 0 && fs.existsSync(script) ? script : null;
+    this.workers = Array.from({ length: this.script ? threads : 0 }, () => null);
+  }
+
+  /** Whether batches run in worker threads. */
+  get threaded(): boolean {
+    return this.script !== null;
+  }
+
+  async run(tasks: readonly BootstrapTask[]): Promise<ValueComparison[]> {
+    if (tasks.length === 0) return [];
+    if (!this.script) return tasks.map((t) => compareValues(t.treated, t.holdout, t.stat, t.seed, t.options));
+    // Longest first onto the least loaded worker: the batches finish close together.
+    const cost = (t: BootstrapTask) => (t.treated.length + t.holdout.length) * (t.stat === "median" ? 1.5 : 1);
+    const order = tasks.map((_, i) => i).sort((a, b) => cost(tasks[b]!) - cost(tasks[a]!));
+    const batches = this.workers.map(() => ({ indexes: [] as number[], cost: 0 }));
+    for (const i of order) {
+      const batch = batches.reduce((min, b) => (b.cost < min.cost ? b : min));
+      batch.indexes.push(i);
+      batch.cost += cost(tasks[i]!);
+    }
+    const results = new Array<ValueComparison>(tasks.length);
+    await Promise.all(batches.map(async (batch, w) => {
+      if (batch.indexes.length === 0) return;
+      const out = await this.send(w, batch.indexes.map((i) => tasks[i]!));
+      batch.indexes.forEach((i, k) => { results[i] = out[k]!; });
+    }));
+    return results;
+  }
+
+  /** Stops the worker threads (they never keep the process alive, so this is optional). */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w?.terminate()));
+    this.workers.fill(null);
+  }
+
+  private send(w: number, tasks: BootstrapTask[]): Promise<ValueComparison[]> {
+    const worker = this.worker(w);
+    const id = this.nextId++;
+    const message: BootstrapMessage = {
+      id,
+      tasks: tasks.map((t) => ({ treated: Float64Array.from(t.treated), holdout: Float64Array.from(t.holdout), stat: t.stat, seed: t.seed, options: t.options })),
+    };
+    return new Promise<ValueComparison[]>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, worker: w });
+      worker.ref(); // keep the process alive while a batch is out
+      worker.postMessage(message, message.tasks.flatMap((t) => [t.treated.buffer as ArrayBuffer, t.holdout.buffer as ArrayBuffer]));
+    });
+  }
+
+  private worker(w: number): Worker {
+    const existing = this.workers[w];
+    if (existing) return existing;
+    const worker = new Worker(this.script!);
+    worker.unref();
+    worker.on("message", (reply: BootstrapReply) => {
+      const job = this.pending.get(reply.id);
+      if (!job) return;
+      this.pending.delete(reply.id);
+      if (![...this.pending.values()].some((p) => p.worker === w)) worker.unref();
+      if ("error" in reply) job.reject(new Error(reply.error));
+      else job.resolve(reply.results);
+    });
+    const fail = (err: Error) => {
+      this.workers[w] = null;
+      for (const [id, job] of this.pending) {
+        if (job.worker !== w) continue;
+        this.pending.delete(id);
+        job.reject(err);
+      }
+    };
+    worker.on("error", fail);
+    worker.on("exit", (code) => { if (this.workers[w] === worker) fail(new Error(`bootstrap worker stopped (exit code ${code})`)); });
+    this.workers[w] = worker;
+    return worker;
+  }
+}

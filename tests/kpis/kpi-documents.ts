@@ -1,0 +1,78 @@
+import { gql } from "graphql-request";
+
+/** GraphQL documents of the KPI and holdout tests: named constants with fragments. */
+export const KPI_ESTIMATE = gql`
+  fragment KpiEstimateFields on KpiEstimate { value low high n x method note }
+`;
+
+export const KPI_LIFT = gql`
+  fragment KpiLiftFields on KpiLift { estimate low high pValue significant method pValueMethod note warning }
+`;
+
+export const KPI_SIDE = gql`
+  fragment KpiSideFields on BandKpiSide {
+    accounts accountsWithMeeting accountsWithOpportunity opportunitiesCreated pipelineCreated closedDeals wonDeals wonAmount accountsWon
+    meetingRate { ...KpiEstimateFields } opportunityRate { ...KpiEstimateFields } winRate { ...KpiEstimateFields }
+    averageAcv { ...KpiEstimateFields } medianVelocityDays { ...KpiEstimateFields } pipelinePerAccount { ...KpiEstimateFields }
+  }
+  ${KPI_ESTIMATE}
+`;
+
+export const KPI_GROUP = gql`
+  fragment KpiGroupFields on BandKpiGroup {
+    band tier warnings
+    treated { ...KpiSideFields }
+    holdout { ...KpiSideFields }
+    lift {
+      meetingRate { ...KpiLiftFields } opportunityRate { ...KpiLiftFields } winRate { ...KpiLiftFields }
+      averageAcv { ...KpiLiftFields } medianVelocityDays { ...KpiLiftFields } pipelinePerAccount { ...KpiLiftFields }
+    }
+  }
+  ${KPI_SIDE}
+  ${KPI_LIFT}
+`;
+
+export const BAND_KPIS = gql`
+  query BandKpis($input: BandKpiInput!) {
+    bandKpis(input: $input) {
+      from to model modelId modelVersion bandRule confidence seed bootstrapIterations
+      asOfRun { id asOf modelId modelVersion }
+      accounts treatedAccounts holdoutAccounts scoredAsOfFrom unscoredAccounts holdoutEnteredAfterFrom
+      bands { name minScore slaHours play }
+      overall { ...KpiGroupFields }
+      groups { ...KpiGroupFields }
+      warnings
+      scoreQuality {
+        conversionByBand { band accounts accountsWon closedDeals wonDeals conversion { ...KpiEstimateFields } winRate { ...KpiEstimateFields } }
+        monotonic winRateMonotonic auc aucAccounts aucPositives notes
+        distributionOverTime { runId asOf modelVersion accounts averageScore bands { band accounts share averageScore } }
+      }
+    }
+  }
+  ${KPI_GROUP}
+`;
+
+export const HOLDOUT_ASSIGNMENT = gql`
+  fragment HoldoutAssignmentFields on HoldoutAssignment {
+    id seed share stratifyBy model runId replaceExisting accountsIn accountsAdded accountsRemoved assignedAt assignedBy
+    strata { stratum targets holdout added share }
+  }
+`;
+
+export const ASSIGN_HOLDOUT = gql`
+  mutation AssignHoldout($input: HoldoutInput!) {
+    assignHoldout(input: $input) { ...HoldoutAssignmentFields }
+  }
+  ${HOLDOUT_ASSIGNMENT}
+`;
+
+export const HOLDOUT_ASSIGNMENTS = gql`
+  query HoldoutAssignments($first: Int, $after: String) {
+    holdoutAssignments(first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { ...HoldoutAssignmentFields } }
+    }
+  }
+  ${HOLDOUT_ASSIGNMENT}
+`;

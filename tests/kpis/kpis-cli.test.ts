@@ -1,0 +1,141 @@
+/**
+ * `quorum kpis` on the hand-built data set: the table, --json, and the --html page as
+ * headless Chromium renders it (the DOM, and the pixels of a screenshot).
+ */
+import "reflect-metadata";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { holdoutCommand } from "../../src/cli/holdout.command";
+import { kpisCommand } from "../../src/cli/kpis.command";
+import { HOLDOUT_COLOUR, TREATED_COLOUR } from "../../src/kpis/kpi-report.html";
+import { chromiumPath, renderDom, screenshot } from "../support/chromium";
+import { readPng } from "../support/png";
+import { freshDatabase, type TestDatabase } from "../support/db";
+import { FROM, loadKpiFixture, TO } from "./kpi-fixture";
+
+let database: TestDatabase;
+let dir: string;
+const savedUrl = process.env.DATABASE_URL;
+
+beforeAll(async () => {
+  database = await freshDatabase();
+  await loadKpiFixture(database.db);
+  process.env.DATABASE_URL = database.url;
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "quorum-kpis-"));
+});
+afterAll(async () => {
+  if (savedUrl === undefined) delete process.env.DATABASE_URL;
+  else process.env.DATABASE_URL = savedUrl;
+  await database?.drop();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs a command and returns its exit code and what it printed on stdout. */
+async function run(command: { run(argv: string[]): Promise<number> }, argv: string[]): Promise<{ code: number; out: string }> {
+  const chunks: string[] = [];
+  const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    chunks.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString());
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+  try {
+    const code = await command.run(argv);
+    return { code, out: chunks.join("") };
+  } finally {
+    spy.mockRestore();
+    err.mockRestore();
+  }
+}
+
+const WINDOW = ["--from", FROM.toISOString(), "--to", TO.toISOString()];
+
+describe("quorum kpis", () => {
+  it("prints a readable table: per band, each KPI treated against holdout with lift, p and warning marks", async () => {
+    const { code, out } = await run(kpisCommand, WINDOW);
+    expect(code).toBe(0);
+    expect(out).toContain("Band KPIs — model default v1, window 2026-01-01T00:00:00.000Z → 2026-07-01T00:00:00.000Z, 95% intervals");
+    expect(out).toContain("Hot — 8 treated, 4 holdout");
+    // Hot meeting rate: 5/8 treated, 2/4 holdout, lift 1.25, pooled-z p = 0.679
+    expect(out).toMatch(/ {2}Meeting rate +62\.5% \[30\.6, 86\.3\] 5\/8 +50\.0% \[15\.0, 85\.0\] 2\/4 +1\.25 \[[\d.]+, [\d.]+\] +0\.679 +!/);
+    expect(out).toMatch(/ {2}Average ACV +36,250 \[[\d,]+, [\d,]+\] n=4 +20,000 n=1 +1\.81 +– +!/);
+    expect(out).toMatch(/ {2}Median velocity +40\.0 d/);
+    expect(out).toContain("Is the score right?");
+    expect(out).toContain("Conversion rises with the band: yes");
+    expect(out).toMatch(/AUC of the score at the window's start: 0\.\d{3} \(37 scored accounts, 10 won\)/);
+    expect(out).toContain("Warnings:");
+  });
+
+  it("prints the report as JSON with --json", async () => {
+    const { code, out } = await run(kpisCommand, [...WINDOW, "--json", "--by-tier"]);
+    expect(code).toBe(0);
+    const report = JSON.parse(out) as { model: string; overall: { treated: { accounts: number } }; groups: { tier: string | null }[] };
+    expect(report.model).toBe("default");
+    expect(report.overall.treated.accounts).toBe(27);
+    expect(report.groups.some((g) => g.tier === "A")).toBe(true);
+  });
+
+  it("refuses a missing or offset-less date with a usage error", async () => {
+    await expect(run(kpisCommand, ["--to", TO.toISOString()])).rejects.toThrow(/--from is required/);
+    await expect(run(kpisCommand, ["--from", "2026-01-01T00:00:00", "--to", TO.toISOString()])).rejects.toThrow(/with an offset/);
+  });
+
+  it.skipIf(!chromiumPath())("writes a self-contained HTML page whose charts Chromium renders with the report's numbers", async () => {
+    const file = path.join(dir, "kpis.html");
+    const { code, out } = await run(kpisCommand, [...WINDOW, "--html", file, "--json"]);
+    expect(code).toBe(0);
+    const report = JSON.parse(out) as { groups: { band: string; tier: string | null; treated: Record<string, { value: number | null }>; holdout: Record<string, { value: number | null }>; lift: Record<string, { estimate: number | null }> }[] };
+    const html = fs.readFileSync(file, "utf8");
+    expect(html).not.toMatch(/<script|<link|https?:\/\/(?!www\.w3\.org\/2000\/svg)/); // nothing to fetch, nothing to run
+
+    const dom = await renderDom(file);
+    const kpis = ["meetingRate", "opportunityRate", "winRate", "averageAcv", "medianVelocityDays", "pipelinePerAccount"];
+    for (const kpi of kpis) expect(dom).toContain(`<figure class="chart" data-kpi="${kpi}">`);
+    // every bar of every band carries the report's value, and shows it
+    for (const g of report.groups.filter((x) => x.tier === null)) {
+      for (const kpi of kpis) {
+        for (const side of ["treated", "holdout"] as const) {
+          const value = g[side][kpi]!.value;
+          const attrs = `data-kpi="${kpi}" data-band="${g.band}" data-side="${side}"`;
+          if (value === null) expect(dom).toContain(`<text class="no-value" ${attrs}`);
+          else expect(dom).toContain(`<rect class="bar" ${attrs} data-value="${value}"`);
+        }
+      }
+    }
+    expect(dom).toMatch(/<text class="value" data-kpi="meetingRate" data-band="Hot" data-side="treated"[^>]*>62\.5%<\/text>/);
+    expect(dom).toMatch(/<g class="whisker" data-kpi="meetingRate" data-band="Hot" data-side="treated" data-low="0\.30/);
+    expect(dom).toMatch(/<text class="lift" data-kpi="meetingRate" data-band="Hot" data-lift="1\.25"[^>]*>lift 1\.25 \[/);
+
+    const png = path.join(dir, "kpis.png");
+    await screenshot(file, png, { width: 1400, height: 1600 });
+    expect(fs.statSync(png).size).toBeGreaterThan(20_000);
+    const image = readPng(png);
+    const rgb = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    const count = (hex: string) => {
+      const [r, g, b] = rgb(hex);
+      let n = 0;
+      for (let y = 0; y < image.height; y += 2) for (let x = 0; x < image.width; x += 2) {
+        const [pr, pg, pb] = image.pixel(x, y);
+        if (Math.abs(pr - r!) < 8 && Math.abs(pg - g!) < 8 && Math.abs(pb - b!) < 8) n++;
+      }
+      return n;
+    };
+    // bars were drawn in both colours, not just written into the markup
+    expect(count(TREATED_COLOUR)).toBeGreaterThan(500);
+    expect(count(HOLDOUT_COLOUR)).toBeGreaterThan(300);
+  });
+});
+
+describe("quorum holdout", () => {
+  it("assigns and lists holdout accounts", async () => {
+    const { code, out } = await run(holdoutCommand, ["assign", "--share", "0.5", "--seed", "3", "--stratify", "none", "--replace", "--json"]);
+    expect(code).toBe(0);
+    const a = JSON.parse(out) as { accountsIn: number; strata: { stratum: string; targets: number }[] };
+    expect(a.strata).toEqual([expect.objectContaining({ stratum: "ALL", targets: 38 })]);
+    expect(a.accountsIn).toBe(19);
+    const list = await run(holdoutCommand, ["list"]);
+    expect(list.out).toMatch(/share 0\.5 seed 3 by NONE: 19 in/);
+    await expect(run(holdoutCommand, ["assign", "--seed", "3"])).rejects.toThrow(/--share is required/);
+  });
+});
