@@ -12,7 +12,7 @@ export interface CommandEnv extends Connected {
 
 export async function withServices<T>(fn: (env: CommandEnv) => Promise<T>, opts: { logLevel?: Config["logLevel"] } = {}): Promise<T> {
   const config = loadConfig();
-  const log = createLogger({ logLevel: opts.logLevel ?? (config.logLevel === "info" ? "warn" : config.logLevel) });
+  const log = createLogger({ logLevel: opts.logLevel ?? (config.logLevel === "info" ? "warn" : config.logLevel) }, { toStderr: true });
   const connected = await connectDatabase(config, log, { applicationName: "quorum-cli" });
   try {
     return await fn({ ...connected, config, log, services: createServices(connected.db, config, log) });

@@ -16,7 +16,7 @@ intent. The same seed gives the same data.`,
     const config = loadConfig();
     const accounts = intOption(values.accounts, "accounts", config.demo.accounts, 1, 1_000_000);
     const seed = intOption(values.seed, "seed", config.demo.seed, 0, 2 ** 31 - 1);
-    const log = createLogger({ logLevel: "warn" });
+    const log = createLogger({ logLevel: "warn" }, { toStderr: true });
     const connected = await connectDatabase(config, log);
     try {
       const summary = await prepareDemo(connected.db, { ...config, demo: { ...config.demo, accounts, seed } }, log, { onlyWhenEmpty: false, progress: !values.json });

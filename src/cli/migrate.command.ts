@@ -9,7 +9,7 @@ export const migrateCommand: Command = {
   usage: "quorum migrate",
   async run() {
     const config = loadConfig();
-    const connected = await connectDatabase(config, createLogger({ logLevel: "warn" }));
+    const connected = await connectDatabase(config, createLogger({ logLevel: "warn" }, { toStderr: true }));
     await connected.close();
     process.stdout.write(`Database is migrated (${listMigrations().length} migrations).\n`);
     return 0;

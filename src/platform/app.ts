@@ -73,6 +73,7 @@ export interface App {
 /** The API on an already connected database (tests use this with a database of their own). */
 export async function startApi(config: Config, log: Logger, connected: Pick<Connected, "db" | "close">): Promise<App> {
   const services = createServices(connected.db, config, log);
+  await services.training.recoverAbandoned();
   const http = await startHttpServer({ config, db: connected.db, services, log }, { host: config.host, port: config.port });
   let stopping: Promise<void> | undefined;
   return {
@@ -83,6 +84,7 @@ export async function startApi(config: Config, log: Logger, connected: Pick<Conn
     stop() {
       stopping ??= (async () => {
         await http.close();
+        await services.training.stop();
         await connected.close();
       })();
       return stopping;

@@ -2,6 +2,14 @@ import type { Logger } from "pino";
 import { AccountService } from "../accounts/account.service";
 import { ApiKeyService } from "../auth/api-key.service";
 import { ContactService } from "../contacts/contact.service";
+import { IngestService } from "../ingest/ingest.service";
+import { BandKpiService } from "../kpis/band-kpi.service";
+import { HoldoutService } from "../kpis/holdout.service";
+import { BandTransitionService } from "../scoring/band-transition.service";
+import { ScoringModelService } from "../scoring/scoring-model.service";
+import { ScoringRunService } from "../scoring/scoring-run.service";
+import { ScoringService } from "../scoring/scoring.service";
+import { TrainingService } from "../training/training.service";
 import type { Config } from "./config/config";
 import type { Database } from "./db/database";
 
@@ -11,6 +19,13 @@ export function createServices(db: Database, config: Config, log: Logger) {
     apiKeys: new ApiKeyService(db, config.adminApiKey),
     accounts: new AccountService(db, config),
     contacts: new ContactService(db, config),
+    ingest: new IngestService(db, config),
+    scoringModels: new ScoringModelService(db, config.eventTypes),
+    scoring: new ScoringService(db, config, new ScoringRunService(db, log)),
+    bandTransitions: new BandTransitionService(db, config),
+    holdout: new HoldoutService(db, config),
+    kpis: new BandKpiService(db, log),
+    training: new TrainingService(db, config, new ScoringModelService(db, config.eventTypes), log),
     log,
   };
 }

@@ -32,7 +32,8 @@ export function createErrorFormatter(log: Logger) {
       const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { ...extensions, code } };
     }
-    if (original instanceof GraphQLError && original.originalError === undefined && !formatted.path) {
+    // By name, not instanceof: a package's ESM build can carry graphql's other module copy.
+    if (isGraphQLError(original) && original.originalError == null && !formatted.path) {
       // Raised by graphql-js while validating or coercing the request: the client's mistake.
       return { message: formatted.message, locations: formatted.locations, extensions: { code: "BAD_USER_INPUT" } };
     }
@@ -47,6 +48,10 @@ export function createErrorFormatter(log: Logger) {
     log.error({ err: original, path: formatted.path }, "unexpected error");
     return { message: "Internal server error", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
   };
+}
+
+function isGraphQLError(err: unknown): err is GraphQLError {
+  return err instanceof GraphQLError || (err as Error | undefined)?.name === "GraphQLError";
 }
 
 function isConnectionError(err: unknown): boolean {

@@ -54,7 +54,14 @@ function costLimit(config: Config, schema: GraphQLSchema): ApolloServerPlugin {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, estimators });
+          let cost: number;
+          try {
+            cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, estimators });
+          } catch {
+            // Variables that do not coerce (a date without an offset, say): execution reports
+            // them as BAD_USER_INPUT with the variable's name, which says more than we could here.
+            return;
+          }
           if (cost > config.limits.maxCost) {
             throw new GraphQLError(`This query would cost ${cost}, over the limit of ${config.limits.maxCost}: ask for smaller pages (first) or fewer nested lists.`, {
               extensions: { code: "QUERY_TOO_COSTLY", cost, limit: config.limits.maxCost, http: { status: 400 } },

@@ -179,7 +179,7 @@ function operationLog(config: Config, log: Logger): ApolloServerPlugin<RequestCo
             requestId: contextValue.requestId,
             operation: operationName ?? null,
             role: contextValue.auth.principal?.role ?? null,
-            key: contextValue.auth.principal?.name ?? null,
+            keyName: contextValue.auth.principal?.name ?? null,
             durationMs,
             errors: errors?.length ?? 0,
           };

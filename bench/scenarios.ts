@@ -1,0 +1,35 @@
+import type { BenchData } from "./data";
+
+export interface Scenario {
+  readonly name: string;
+  readonly operationName: string;
+  readonly query: string;
+  variables(data: BenchData): Record<string, unknown>;
+}
+
+/** The dashboard queries of DESIGN §7, as a BI tool sends them. */
+export const DASHBOARD_SCENARIOS: Scenario[] = [
+  {
+    name: "account page (50 accounts)",
+    operationName: "AccountPage",
+    query: `query AccountPage($first: Int!, $from: DateTime!) {
+      accounts(first: $first, orderBy: { field: SCORE, direction: DESC }) {
+        totalCount
+        edges { cursor node {
+          id name domain industry employees tier isHoldout
+          score { total fit engagement intent committee band grade status engagedContacts contributions { component criterion label points } }
+          scoreHistory(from: $from) { asOf total band }
+          buyingCommittee { coverage engagedContacts missingRequiredRoles members { role engagement lastEngagedAt contact { id name title email } } }
+          contacts { id name title role seniority }
+        } }
+      }
+    }`,
+    variables: (data) => ({ first: 50, from: new Date(data.now.getTime() - 30 * 86_400_000).toISOString() }),
+  },
+  {
+    name: "band distribution",
+    operationName: "BandDistribution",
+    query: `query BandDistribution { scoreDistribution { band count share } }`,
+    variables: () => ({}),
+  },
+];

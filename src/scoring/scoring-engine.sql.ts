@@ -1,0 +1,552 @@
+import { fitExpressions, globToLike, SqlParams } from "./fit-rules.sql";
+import type { ModelDefinition } from "./model.types";
+
+/** One statement of a run, with a name for progress output. */
+export interface EngineStep {
+  readonly stage: string;
+  readonly sql: string;
+  readonly params: unknown[];
+  /** Which count the statement's row count is. */
+  readonly counts?: "accounts" | "contacts" | "transitions";
+}
+
+export interface EngineRun {
+  readonly runId: string;
+  readonly modelId: string;
+  readonly asOf: Date;
+  /** The model line's previous snapshot to compare bands and statuses with. */
+  readonly previous: { runId: string; asOf: Date } | null;
+  /**
+   * Where the snapshots go: the run's own partitions (created and attached by the caller), or
+   * by default the partitioned `account_scores` / `contact_scores` themselves.
+   */
+  readonly tables?: { readonly accounts: string; readonly contacts: string };
+}
+
+/**
+ * A set of (account, instant) pairs to evaluate a model at, instead of every account at one
+ * instant: a table (usually a TEMP table of the caller's transaction) with the columns
+ * `target_id bigint` (unique), `account_id bigint` and `as_of timestamptz`. The training set
+ * uses one target per closed deal, as of the deal's creation.
+ */
+export interface EngineTargets {
+  readonly table: string;
+}
+
+/**
+ * The TEMP table `targetSteps` leaves behind (dropped at commit): per target, what a run would
+ * store (`total`, components, `band`, `grade`, `status`, `engaged_contacts`, `contributions`)
+ * plus `parts`, each criterion's value before weights and clamping, in `definition.criteria`
+ * order: a fit rule's points when it matched, an engagement or intent rule's decayed, capped
+ * (and rolled-up) points, a committee role's points, the breadth bonus.
+ */
+export const TARGET_SCORES_TABLE = "_sc_target_scores";
+
+/** Which facts a pass sees: every account as of T (a run), or each target row as of its own as-of. */
+type Scope = { readonly kind: "run"; readonly asOf: Date } | { readonly kind: "targets"; readonly table: string };
+
+const MS_PER_DAY = 86_400_000;
+const SECONDS_PER_DAY = 86_400;
+const LN2 = Math.LN2;
+
+/**
+ * The SQL of one scoring run (DESIGN §3), as a few set-based statements over temporary tables
+ * that live until the run's transaction ends:
+ *
+ * 1. `_sc_ev` — one pass over the events within the longest lookback: per (account, contact),
+ *    each engagement rule's decayed points `Σ points × 0.5^(ageDays / halfLifeDays)`, written
+ *    `points × exp((t − T) × ln2 / halfLife)`. Bot/prefetch events and facts after T never count.
+ *    Events without a contact form one anonymous bucket per account.
+ * 2. `_sc_ct` — per contact: × role multiplier (constant per contact, so applied after the sum),
+ *    capped per contact and rule; internal contacts dropped; the contact's engagement
+ *    (`clamp(Σ, 0, 100)` as real) and whether it is engaged (≥ engagedThreshold and > 0).
+ * 3. `_sc_ae` — per account: each rule's per-contact values summed and capped per account;
+ *    engaged contacts and which required roles have one. `_sc_roll` applies SUM/MAX roll-up.
+ * 4. `_sc_in` — intent per account and rule, decayed and capped.
+ * 5. INSERT account_scores — fit rules compiled to CASE expressions, components clamped with
+ *    their contributions scaled to the clamp (see `clampParts`), total, band, grade, status.
+ * 6. INSERT contact_scores — lead fit on the contact plus its own engagement, for every contact
+ *    with counted engagement in the window.
+ * 7. INSERT band_transitions — against the line's previous snapshot.
+ *
+ * Every decision (band, grade, status, engaged) is taken on the values as stored (real), so
+ * what a client reads always agrees with the band and status it sees.
+ */
+export function engineSteps(def: ModelDefinition, run: EngineRun): EngineStep[] {
+  const T = run.asOf;
+  const R = def.engagementRules.length;
+  const ruleIdx = [...Array(R).keys()];
+  const steps = inputSteps(def, { kind: "run", asOf: T });
+  const tables = run.tables ?? { accounts: "account_scores", contacts: "contact_scores" };
+
+  // 5. account scores ---------------------------------------------------------------------
+  {
+    const p = new SqlParams();
+    const s = scoreLayers(def, { kind: "run", asOf: T }, p);
+    steps.push({
+      stage: "scores",
+      counts: "accounts",
+      params: p.values,
+      sql: `INSERT INTO ${tables.accounts} (run_id, account_id, model_id, as_of, total, fit, engagement, intent, committee, band, grade, status, engaged_contacts, contributions)
+        SELECT ${p.add(run.runId, "bigint")}, account_id, ${p.add(run.modelId, "bigint")}, ${p.add(T, "timestamptz")},
+               total, fit, engagement, intent, committee, ${bandSql(def, "total", p)}, ${gradeSql("fit", "engagement")}, ${s.status}, engaged_contacts, contributions
+          FROM (SELECT account_id, dq, engaged_contacts, F_v::real AS fit, E_v::real AS engagement, I_v::real AS intent, C_v::real AS committee,
+                       least(greatest(${s.total}, 0), 100)::real AS total,
+                       ARRAY[${s.contributions.join(", ") || ""}]::real[] AS contributions
+                  FROM (${s.layers}) s OFFSET 0) x
+         ORDER BY account_id`,
+    });
+  }
+
+  // The run's own partition has no statistics (nor indexes) yet: the next steps join it.
+  if (run.tables) steps.push({ stage: "scores", params: [], sql: `ANALYZE ${tables.accounts}` });
+
+  // 6. lead scores ------------------------------------------------------------------------
+  // Lead fit depends only on a contact's title, seniority, department and role: it is
+  // computed once per distinct profile among the scored contacts and joined back (missing
+  // values are '' in a profile; a fit test treats blank like missing, so that is exact).
+  {
+    const p = new SqlParams();
+    const lr = def.leadRules;
+    const fit = fitExpressions(lr.fitRules, "contact", "pf", p);
+    const parts = { F: lr.fitRules.map((_, i) => `f${i}`), E: ruleIdx.map((i) => `e${i}`) };
+    const l1 = [
+      "ct.contact_id", "ct.contact_account_id AS account_id", "ct.engagement AS stored_engagement",
+      ...parts.F.map((f) => `pf.${f}`),
+      `(pf.dq OR COALESCE(s.status = 'DISQUALIFIED', false)) AS dq`,
+      ...ruleIdx.map((i) => `ct.c${i}::float8 AS e${i}`),
+    ];
+    const wF = p.add(lr.weights.fit, "float8");
+    const wE = p.add(lr.weights.engagement, "float8");
+    const contributions = [
+      ...parts.F.map((x) => `${wF} * (CASE WHEN ${x} >= 0 THEN ${x} * F_kp ELSE ${x} * F_kn END)`),
+      ...parts.E.map((x) => `${wE} * (CASE WHEN ${x} >= 0 THEN ${x} * E_kp ELSE ${x} * E_kn END)`),
+    ];
+    const t = lr.thresholds;
+    const runId = p.add(run.runId, "bigint");
+    const asOf = p.add(T, "timestamptz");
+    const profiles = `SELECT pf.profile${fit.points.map((x, i) => `, ${x} AS f${i}`).join("")}, ${fit.disqualified} AS dq
+        FROM (SELECT profile, profile::json ->> 0 AS title, profile::json ->> 1 AS seniority, profile::json ->> 2 AS department, profile::json ->> 3 AS role
+                FROM (SELECT DISTINCT profile FROM _sc_ct WHERE contact_id IS NOT NULL) d) pf`;
+    steps.push({
+      stage: "leads",
+      counts: "contacts",
+      params: p.values,
+      sql: `INSERT INTO ${tables.contacts} (run_id, contact_id, account_id, model_id, as_of, total, fit, engagement, status, contributions)
+        SELECT ${runId}, contact_id, account_id, ${p.add(run.modelId, "bigint")}, ${asOf}, total, fit, engagement,
+               CASE WHEN dq THEN 'DISQUALIFIED'
+                    WHEN total >= ${p.add(t.sql, "float8")} AND fit >= ${p.add(t.minFit, "float8")} THEN 'SQL'
+                    WHEN total >= ${p.add(t.mql, "float8")} AND fit >= ${p.add(t.minFit, "float8")} THEN 'MQL'
+                    WHEN total >= ${p.add(t.nurture, "float8")} THEN 'NURTURE' ELSE 'UNQUALIFIED' END,
+               contributions
+          FROM (SELECT contact_id, account_id, dq, F_v::real AS fit, stored_engagement AS engagement,
+                       least(greatest(${wF} * F_v + ${wE} * E_v, 0), 100)::real AS total,
+                       ARRAY[${contributions.join(", ")}]::real[] AS contributions
+                  FROM (${clampLayers(parts, `SELECT ${l1.join(",\n ")}
+                          FROM _sc_ct ct
+                          JOIN (${profiles} OFFSET 0) pf ON pf.profile = ct.profile
+                          LEFT JOIN ${tables.accounts} s ON s.run_id = ${runId} AND s.as_of = ${asOf} AND s.account_id = ct.contact_account_id
+                         WHERE ct.contact_id IS NOT NULL`)}) s OFFSET 0) x
+         ORDER BY contact_id`,
+    });
+  }
+
+  // 7. transitions ------------------------------------------------------------------------
+  steps.push(transitionsStep(def, run, tables.accounts));
+  return steps;
+}
+
+/**
+ * The model evaluated for a set of (account, as-of) targets instead of every account at one
+ * instant (see `EngineTargets`): steps 1–5 of a run, each target seeing only the facts at or
+ * before its own as-of, with the same rules, decay, caps, roll-up, clamping, band and status.
+ * Writes nothing: the last step leaves `TARGET_SCORES_TABLE`. Run the steps in one
+ * transaction (their temp tables drop at commit) after creating the targets table.
+ *
+ * A target at T gets exactly the numbers a run as of T stores for that account. Fit rules test
+ * the account's fields as they are now: accounts keep no history of their firmographics.
+ */
+export function targetSteps(def: ModelDefinition, targets: EngineTargets): EngineStep[] {
+  const scope: Scope = { kind: "targets", table: targets.table };
+  const steps = inputSteps(def, scope);
+  const p = new SqlParams();
+  const s = scoreLayers(def, scope, p);
+  steps.push({
+    stage: "scores",
+    counts: "accounts",
+    params: p.values,
+    sql: `CREATE TEMP TABLE ${TARGET_SCORES_TABLE} ON COMMIT DROP AS
+      SELECT target_id, account_id, total, fit, engagement, intent, committee, ${bandSql(def, "total", p)} AS band, ${gradeSql("fit", "engagement")} AS grade,
+             ${s.status} AS status, engaged_contacts, contributions, parts
+        FROM (SELECT target_id, account_id, dq, engaged_contacts, F_v::real AS fit, E_v::real AS engagement, I_v::real AS intent, C_v::real AS committee,
+                     least(greatest(${s.total}, 0), 100)::real AS total,
+                     ARRAY[${s.contributions.join(", ") || ""}]::real[] AS contributions,
+                     ARRAY[${s.parts.join(", ")}]::float8[] AS parts
+                FROM (${s.layers}) s OFFSET 0) x`,
+  });
+  return steps;
+}
+
+/**
+ * Steps 1–4 of a pass (events, contacts, account engagement and committee, intent), shared by
+ * runs and target passes: only where the as-of comes from and what the rows are keyed by differ.
+ */
+function inputSteps(def: ModelDefinition, scope: Scope): EngineStep[] {
+  const R = def.engagementRules.length;
+  const I = def.intentRules.length;
+  const ruleIdx = [...Array(R).keys()];
+  const steps: EngineStep[] = [];
+  /** Targets carry their key through every temp table. */
+  const tk = scope.kind === "targets" ? "target_id, " : "";
+
+  // 1. events ---------------------------------------------------------------------------
+  {
+    const p = new SqlParams();
+    if (R === 0) {
+      steps.push({ stage: "events", params: [], sql: `CREATE TEMP TABLE _sc_ev ON COMMIT DROP AS SELECT ${tk && "NULL::bigint AS target_id, "}NULL::bigint AS account_id, NULL::bigint AS contact_id WHERE false` });
+    } else if (scope.kind === "run") {
+      // Each event type maps to a bit mask of the rules counting it (a tiny hash join, one row
+      // per event); each rule's sum filters on its bit. Decay is computed only for the rules an
+      // event feeds. A rule's own lookback and asset pattern are tested only when they narrow
+      // the scan's window.
+      const T = scope.asOf;
+      const since = def.engagementRules.map((r) => new Date(T.getTime() - r.lookbackDays * MS_PER_DAY));
+      const minSince = new Date(Math.min(...since.map((d) => d.getTime())));
+      const types = [...new Set(def.engagementRules.flatMap((r) => r.eventTypes))];
+      const masks = types.map((t) => def.engagementRules.reduce((m, r, i) => (r.eventTypes.includes(t) ? m | (1n << BigInt(i)) : m), 0n).toString());
+      const tEpoch = p.add(T.getTime() / 1000, "float8");
+      const sums = def.engagementRules.map((r, i) => {
+        const tests = [`(m.mask & ${p.add((1n << BigInt(i)).toString(), "bigint")}) <> 0`];
+        if (since[i]!.getTime() > minSince.getTime()) tests.push(`e.occurred_at >= ${p.add(since[i], "timestamptz")}`);
+        if (r.assetPattern) tests.push(`lower(e.asset) LIKE ${p.add(globToLike(r.assetPattern), "text")}`);
+        const rate = p.add(LN2 / (r.halfLifeDays * SECONDS_PER_DAY), "float8");
+        return `COALESCE(sum(${p.add(r.points, "float8")} * exp((date_part('epoch', e.occurred_at) - ${tEpoch}) * ${rate})) FILTER (WHERE ${tests.join(" AND ")}), 0) AS s${i}`;
+      });
+      steps.push({
+        stage: "events",
+        params: p.values,
+        sql: `CREATE TEMP TABLE _sc_ev ON COMMIT DROP AS
+          SELECT e.account_id, e.contact_id, ${sums.join(", ")}
+            FROM engagement_events e
+            JOIN unnest(${p.add(types, "text[]")}, ${p.add(masks, "bigint[]")}) AS m(type, mask) ON m.type = e.type
+           WHERE e.occurred_at <= ${p.add(T, "timestamptz")} AND e.occurred_at >= ${p.add(minSince, "timestamptz")}
+             AND e.account_id IS NOT NULL AND NOT e.is_bot
+           GROUP BY e.account_id, e.contact_id`,
+      });
+    } else {
+      // The same sums, each target's events (and, with roll-up, its subsidiaries') as of its own as-of.
+      steps.push({ stage: "events", params: [], sql: targetMembersSql(scope.table, def.rollup !== "NONE") });
+      const rows = def.engagementRules.flatMap((r, i) => r.eventTypes.map((type) => ({
+        type, rule: i, points: r.points, rate: LN2 / (r.halfLifeDays * 86_400), lookback: r.lookbackDays * SECONDS_PER_DAY,
+        asset: r.assetPattern ? globToLike(r.assetPattern) : null,
+      })));
+      const maxLookback = p.add(Math.max(...rows.map((r) => r.lookback)), "float8");
+      const rules = `unnest(${p.add(rows.map((r) => r.type), "text[]")}, ${p.add(rows.map((r) => r.rule), "int[]")}, ${p.add(rows.map((r) => r.points), "float8[]")},
+        ${p.add(rows.map((r) => r.rate), "float8[]")}, ${p.add(rows.map((r) => r.lookback), "float8[]")}, ${p.add(rows.map((r) => r.asset), "text[]")})
+        AS r(type, rule, points, rate, lookback, asset_like)`;
+      const sums = ruleIdx.map((i) => `COALESCE(sum(r.points * exp((date_part('epoch', e.occurred_at) - date_part('epoch', t.as_of)) * r.rate)) FILTER (WHERE r.rule = ${i}), 0) AS s${i}`);
+      const assetTest = rows.some((r) => r.asset !== null) ? "AND (r.asset_like IS NULL OR lower(e.asset) LIKE r.asset_like)" : "";
+      steps.push({
+        stage: "events",
+        params: p.values,
+        sql: `CREATE TEMP TABLE _sc_ev ON COMMIT DROP AS
+          SELECT t.target_id, e.account_id, e.contact_id, ${sums.join(", ")}
+            FROM _sc_tm t
+            JOIN engagement_events e ON e.account_id = t.member_id AND e.occurred_at <= t.as_of AND e.occurred_at >= t.as_of - make_interval(secs => ${maxLookback})
+            JOIN ${rules} ON r.type = e.type
+           WHERE NOT e.is_bot
+             AND e.occurred_at >= t.as_of - make_interval(secs => r.lookback) ${assetTest}
+           GROUP BY t.target_id, e.account_id, e.contact_id`,
+      });
+    }
+  }
+
+  steps.push({ stage: "events", params: [], sql: "ANALYZE _sc_ev" });
+
+  // 2. contacts -------------------------------------------------------------------------
+  {
+    const p = new SqlParams();
+    const multipliers = def.roleMultipliers.filter((m) => m.multiplier !== 1);
+    const mult = multipliers.length
+      ? `CASE c.role ${multipliers.map((m) => `WHEN ${p.add(m.role, "text")} THEN ${p.add(m.multiplier, "float8")}`).join(" ")} ELSE 1::float8 END`
+      : "1::float8";
+    const capped = ruleIdx.map((i) => `${capSql(`(v.s${i} * v.k)`, def.engagementRules[i]!.capPerContact, p)} AS c${i}`);
+    const pos = ruleIdx.map((i) => `greatest(c${i}, 0)`).join(" + ") || "0";
+    const neg = ruleIdx.map((i) => `greatest(-c${i}, 0)`).join(" + ") || "0";
+    steps.push({
+      stage: "contacts",
+      params: p.values,
+      sql: `CREATE TEMP TABLE _sc_ct ON COMMIT DROP AS
+        SELECT x.*, x.engagement > 0 AND x.contact_id IS NOT NULL AND x.engagement::float8 >= ${p.add(def.committee.engagedThreshold, "float8")} AS engaged
+          FROM (SELECT y.*, least(greatest((${pos}) - (${neg}), 0), 100)::real AS engagement
+                  FROM (SELECT ${tk ? "v.target_id, " : ""}v.account_id, v.contact_id, v.role, v.contact_account_id,
+                               v.profile${ruleIdx.map((i) => `, ${capped[i]}`).join("")}
+                          FROM (SELECT v.*, c.role, c.account_id AS contact_account_id,
+                                       json_build_array(COALESCE(c.title, ''), COALESCE(c.seniority, ''), COALESCE(c.department, ''), COALESCE(c.role, ''))::text AS profile,
+                                       ${mult} AS k
+                                  FROM _sc_ev v
+                                  LEFT JOIN contacts c ON c.id = v.contact_id
+                                 WHERE NOT COALESCE(c.is_internal, false) OFFSET 0) v
+                        OFFSET 0) y OFFSET 0) x`,
+    });
+  }
+
+  // Temporary tables have no statistics until analysed; without them the planner guesses a
+  // handful of rows and picks nested loops over hundreds of thousands.
+  steps.push({ stage: "contacts", params: [], sql: "ANALYZE _sc_ct" });
+
+  // 3. account engagement and committee ----------------------------------------------------
+  {
+    const p = new SqlParams();
+    const roles = def.committee.requiredRoles;
+    const cols = [
+      ...ruleIdx.map((i) => `${capSql(`sum(c${i})`, def.engagementRules[i]!.capPerAccount, p)} AS e${i}`),
+      "(count(*) FILTER (WHERE engaged))::int AS engaged_contacts",
+      ...roles.map((role, k) => `COALESCE(bool_or(engaged AND role = ${p.add(role, "text")}), false) AS r${k}`),
+    ];
+    steps.push({ stage: "accounts", params: p.values, sql: `CREATE TEMP TABLE _sc_ae ON COMMIT DROP AS SELECT ${tk}account_id, ${cols.join(", ")} FROM _sc_ct GROUP BY ${tk}account_id` });
+    if (def.rollup !== "NONE" && R > 0) steps.push({ stage: "accounts", params: [], sql: scope.kind === "run" ? rollupSql(def.rollup, R) : targetRollupSql(def.rollup, R, scope.table) });
+  }
+
+  steps.push({ stage: "accounts", params: [], sql: "ANALYZE _sc_ae" });
+
+  // 4. intent ---------------------------------------------------------------------------
+  {
+    const p = new SqlParams();
+    if (I === 0) {
+      steps.push({ stage: "intent", params: [], sql: `CREATE TEMP TABLE _sc_in ON COMMIT DROP AS SELECT ${tk && "NULL::bigint AS target_id, "}NULL::bigint AS account_id WHERE false` });
+    } else if (scope.kind === "targets") {
+      const rows = def.intentRules.flatMap((r, i) => r.topics.map((topic) => ({
+        topic: topic.toLowerCase(), rule: i, points: r.points, rate: LN2 / (r.halfLifeDays * 86_400), lookback: r.lookbackDays * SECONDS_PER_DAY,
+      })));
+      const maxLookback = p.add(Math.max(...rows.map((r) => r.lookback)), "float8");
+      const sums = def.intentRules.map((r, i) => `${capSql(`COALESCE(sum(r.points * i.strength / 100.0 * exp((date_part('epoch', i.observed_at) - date_part('epoch', t.as_of)) * r.rate)) FILTER (WHERE r.rule = ${i}), 0)`, r.capPerAccount, p)} AS n${i}`);
+      steps.push({
+        stage: "intent",
+        params: p.values,
+        sql: `CREATE TEMP TABLE _sc_in ON COMMIT DROP AS
+          SELECT t.target_id, ${sums.join(", ")}
+            FROM ${scope.table} t
+            JOIN intent_signals i ON i.account_id = t.account_id AND i.observed_at <= t.as_of AND i.observed_at >= t.as_of - make_interval(secs => ${maxLookback})
+            JOIN unnest(${p.add(rows.map((r) => r.topic), "text[]")}, ${p.add(rows.map((r) => r.rule), "int[]")}, ${p.add(rows.map((r) => r.points), "float8[]")},
+                        ${p.add(rows.map((r) => r.rate), "float8[]")}, ${p.add(rows.map((r) => r.lookback), "float8[]")}) AS r(topic, rule, points, rate, lookback)
+              ON r.topic = lower(i.topic)
+           WHERE i.observed_at >= t.as_of - make_interval(secs => r.lookback)
+           GROUP BY t.target_id`,
+      });
+    } else {
+      const T = scope.asOf;
+      const rows = def.intentRules.flatMap((r, i) => r.topics.map((topic) => ({
+        topic: topic.toLowerCase(), rule: i, points: r.points, rate: LN2 / (r.halfLifeDays * 86_400), since: new Date(T.getTime() - r.lookbackDays * MS_PER_DAY),
+      })));
+      const minSince = new Date(Math.min(...rows.map((r) => r.since.getTime())));
+      const tEpoch = p.add(T.getTime() / 1000, "float8");
+      const sums = def.intentRules.map((r, i) => `${capSql(`COALESCE(sum(r.points * i.strength / 100.0 * exp((date_part('epoch', i.observed_at) - ${tEpoch}) * r.rate)) FILTER (WHERE r.rule = ${i}), 0)`, r.capPerAccount, p)} AS n${i}`);
+      steps.push({
+        stage: "intent",
+        params: p.values,
+        sql: `CREATE TEMP TABLE _sc_in ON COMMIT DROP AS
+          SELECT i.account_id, ${sums.join(", ")}
+            FROM intent_signals i
+            JOIN unnest(${p.add(rows.map((r) => r.topic), "text[]")}, ${p.add(rows.map((r) => r.rule), "int[]")}, ${p.add(rows.map((r) => r.points), "float8[]")},
+                        ${p.add(rows.map((r) => r.rate), "float8[]")}, ${p.add(rows.map((r) => r.since), "timestamptz[]")}) AS r(topic, rule, points, rate, since)
+              ON r.topic = lower(i.topic)
+           WHERE i.account_id IS NOT NULL AND i.observed_at <= ${p.add(T, "timestamptz")} AND i.observed_at >= ${p.add(minSince, "timestamptz")}
+             AND i.observed_at >= r.since
+           GROUP BY i.account_id`,
+      });
+    }
+  }
+
+  return steps;
+}
+
+/**
+ * Step 5's inner layers: the parts of every criterion (fit rules compiled to CASE expressions,
+ * engagement, intent, committee), their clamped component values and scale factors, plus the
+ * total, contributions and status expressions over them.
+ */
+function scoreLayers(def: ModelDefinition, scope: Scope, p: SqlParams) {
+  const R = def.engagementRules.length;
+  const ruleIdx = [...Array(R).keys()];
+  const fit = fitExpressions(def.fitRules, "account", "a", p);
+  const c = def.committee;
+  const engSource = def.rollup !== "NONE" && R > 0 ? "_sc_roll" : "_sc_ae";
+  const parts = {
+    F: def.fitRules.map((_, i) => `f${i}`),
+    E: ruleIdx.map((i) => `e${i}`),
+    I: def.intentRules.map((_, i) => `n${i}`),
+    C: [...c.requiredRoles.map((_, k) => `c${k}`), "cb"],
+  };
+  const l1 = [
+    scope.kind === "run" ? "a.id AS account_id" : "t.target_id, a.id AS account_id",
+    ...fit.points.map((x, i) => `${x} AS f${i}`),
+    `${fit.disqualified} AS dq`,
+    ...ruleIdx.map((i) => `COALESCE(g.e${i}, 0)::float8 AS e${i}`),
+    ...def.intentRules.map((_, i) => `COALESCE(n.n${i}, 0)::float8 AS n${i}`),
+    ...c.requiredRoles.map((_, k) => `CASE WHEN COALESCE(ae.r${k}, false) THEN ${p.add(c.pointsPerRole, "float8")} ELSE 0::float8 END AS c${k}`),
+    `CASE WHEN COALESCE(ae.engaged_contacts, 0) >= ${p.add(c.minEngagedContacts, "int")} THEN ${p.add(c.breadthBonus, "float8")} ELSE 0::float8 END AS cb`,
+    "COALESCE(ae.engaged_contacts, 0) AS engaged_contacts",
+  ];
+  const w = def.weights;
+  const weightOf = { F: p.add(w.fit, "float8"), E: p.add(w.engagement, "float8"), I: p.add(w.intent, "float8"), C: p.add(w.committee, "float8") };
+  const order = ["F", "E", "I", "C"] as const;
+  const contributions = order.flatMap((k) => parts[k].map((x) => `${weightOf[k]} * (CASE WHEN ${x} >= 0 THEN ${x} * ${k}_kp ELSE ${x} * ${k}_kn END)`));
+  const t = def.thresholds;
+  const status = `CASE WHEN dq THEN 'DISQUALIFIED'
+      WHEN total >= ${p.add(t.sqa, "float8")} AND fit >= ${p.add(t.minFit, "float8")} AND engaged_contacts >= ${p.add(t.minEngagedContacts, "int")} THEN 'SQA'
+      WHEN total >= ${p.add(t.mqa, "float8")} AND fit >= ${p.add(t.minFit, "float8")} THEN 'MQA'
+      WHEN total >= ${p.add(t.nurture, "float8")} THEN 'NURTURE' ELSE 'UNQUALIFIED' END`;
+  const from = scope.kind === "run"
+    ? `FROM accounts a
+                        LEFT JOIN ${engSource} g ON g.account_id = a.id
+                        LEFT JOIN _sc_ae ae ON ae.account_id = a.id
+                        LEFT JOIN _sc_in n ON n.account_id = a.id`
+    : `FROM ${scope.table} t
+                        JOIN accounts a ON a.id = t.account_id
+                        LEFT JOIN ${engSource} g ON g.target_id = t.target_id${engSource === "_sc_ae" ? " AND g.account_id = a.id" : ""}
+                        LEFT JOIN _sc_ae ae ON ae.target_id = t.target_id AND ae.account_id = a.id
+                        LEFT JOIN _sc_in n ON n.target_id = t.target_id`;
+  return {
+    layers: clampLayers(parts, `SELECT ${l1.join(",\n ")}
+                        ${from}`),
+    total: order.map((k) => `${weightOf[k]} * ${k}_v`).join(" + "),
+    contributions,
+    status,
+    parts: [...parts.F, ...parts.E, ...parts.I, ...parts.C],
+  };
+}
+
+/** `clamp` of a component's parts: positive and negative sums, the clamped value `X_v` and the scale factors `X_kp`/`X_kn` of `clampParts`. */
+function clampLayers(parts: Record<string, string[]>, inner: string): string {
+  const sums = Object.entries(parts).flatMap(([k, xs]) => [
+    `${xs.map((x) => `greatest(${x}, 0)`).join(" + ") || "0::float8"} AS ${k}_p`,
+    `${xs.map((x) => `greatest(-${x}, 0)`).join(" + ") || "0::float8"} AS ${k}_n`,
+  ]);
+  const scaled = Object.keys(parts).flatMap((k) => [
+    `least(greatest(${k}_p - ${k}_n, 0), 100) AS ${k}_v`,
+    `CASE WHEN ${k}_p - ${k}_n > 100 THEN (100 + ${k}_n) / ${k}_p ELSE 1 END AS ${k}_kp`,
+    `CASE WHEN ${k}_p - ${k}_n < 0 THEN ${k}_p / ${k}_n ELSE 1 END AS ${k}_kn`,
+  ]);
+  // OFFSET 0 keeps each layer a subquery: flattened, every reference to a part would repeat its
+  // whole expression (fit tests included) in every sum, scale and contribution.
+  return `SELECT *, ${scaled.join(", ")} FROM (SELECT *, ${sums.join(", ")} FROM (${inner} OFFSET 0) l1 OFFSET 0) l2 OFFSET 0`;
+}
+
+/** A sum whose magnitude is bounded by `limit` (no bound when null). */
+function capSql(expr: string, limit: number | null, p: SqlParams): string {
+  if (limit === null) return expr;
+  const c = p.add(limit, "float8");
+  return `least(greatest(${expr}, -${c}), ${c})`;
+}
+
+function bandSql(def: ModelDefinition, total: string, p: SqlParams): string {
+  const bands = [...def.bands].reverse();
+  if (bands.length === 1) return p.add(bands[0]!.name, "text");
+  return `CASE ${bands.slice(0, -1).map((b) => `WHEN ${total} >= ${p.add(b.minScore, "float8")} THEN ${p.add(b.name, "text")}`).join(" ")} ELSE ${p.add(bands[bands.length - 1]!.name, "text")} END`;
+}
+
+function gradeSql(fit: string, engagement: string): string {
+  return `(CASE WHEN ${fit} >= 75 THEN 'A' WHEN ${fit} >= 50 THEN 'B' WHEN ${fit} >= 25 THEN 'C' ELSE 'D' END
+        || CASE WHEN ${engagement} >= 75 THEN '1' WHEN ${engagement} >= 50 THEN '2' WHEN ${engagement} >= 25 THEN '3' ELSE '4' END)`;
+}
+
+/** Every (ancestor, member) pair of the account hierarchy, at any depth (20 at most, so a cycle cannot recurse forever). */
+const FAMILY_TREE = `tree(ancestor, member, depth) AS (
+      SELECT parent_id, id, 1 FROM accounts WHERE parent_id IS NOT NULL
+      UNION ALL
+      SELECT a.parent_id, t.member, t.depth + 1 FROM tree t JOIN accounts a ON a.id = t.ancestor
+       WHERE a.parent_id IS NOT NULL AND t.depth < 20
+    )`;
+
+/**
+ * Roll-up of per-rule engagement (after per-account caps) over each account's subsidiaries,
+ * at any depth. SUM adds the members' values to the parent's; MAX takes the values of the
+ * family member (the account itself or a subsidiary) with the most engagement.
+ */
+function rollupSql(mode: "SUM" | "MAX", R: number): string {
+  const idx = [...Array(R).keys()];
+  const family = `WITH RECURSIVE ${FAMILY_TREE}, pairs AS (
+      SELECT DISTINCT ancestor AS account_id, member FROM tree WHERE ancestor <> member
+      UNION ALL
+      SELECT account_id, account_id FROM _sc_ae
+    )`;
+  if (mode === "SUM") {
+    return `CREATE TEMP TABLE _sc_roll ON COMMIT DROP AS ${family}
+      SELECT p.account_id, ${idx.map((i) => `sum(x.e${i}) AS e${i}`).join(", ")}
+        FROM pairs p JOIN _sc_ae x ON x.account_id = p.member
+       GROUP BY p.account_id`;
+  }
+  return `CREATE TEMP TABLE _sc_roll ON COMMIT DROP AS ${family}
+    SELECT DISTINCT ON (p.account_id) p.account_id, ${idx.map((i) => `x.e${i}`).join(", ")}
+      FROM pairs p JOIN _sc_ae x ON x.account_id = p.member
+     ORDER BY p.account_id, (${idx.map((i) => `x.e${i}`).join(" + ")}) DESC, (p.member = p.account_id) DESC, p.member`;
+}
+
+/**
+ * `_sc_tm`: the accounts whose events count for each target — the target's own account and,
+ * when the model rolls up engagement, its subsidiaries at any depth — with the target's as-of.
+ */
+function targetMembersSql(table: string, rollup: boolean): string {
+  const own = `SELECT target_id, account_id AS member_id, as_of FROM ${table}`;
+  if (!rollup) return `CREATE TEMP TABLE _sc_tm ON COMMIT DROP AS ${own}`;
+  return `CREATE TEMP TABLE _sc_tm ON COMMIT DROP AS WITH RECURSIVE ${FAMILY_TREE}
+    ${own}
+    UNION ALL
+    SELECT DISTINCT t.target_id, f.member, t.as_of FROM ${table} t JOIN tree f ON f.ancestor = t.account_id WHERE f.ancestor <> f.member`;
+}
+
+/** `rollupSql` for targets: `_sc_ae` holds, per target, only the rows of its family (see `targetMembersSql`). */
+function targetRollupSql(mode: "SUM" | "MAX", R: number, table: string): string {
+  const idx = [...Array(R).keys()];
+  if (mode === "SUM") {
+    return `CREATE TEMP TABLE _sc_roll ON COMMIT DROP AS
+      SELECT target_id, ${idx.map((i) => `sum(e${i}) AS e${i}`).join(", ")} FROM _sc_ae GROUP BY target_id`;
+  }
+  return `CREATE TEMP TABLE _sc_roll ON COMMIT DROP AS
+    SELECT DISTINCT ON (x.target_id) x.target_id, ${idx.map((i) => `x.e${i}`).join(", ")}
+      FROM _sc_ae x JOIN ${table} t ON t.target_id = x.target_id
+     ORDER BY x.target_id, (${idx.map((i) => `x.e${i}`).join(" + ")}) DESC, (x.account_id = t.account_id) DESC, x.account_id`;
+}
+
+const STATUS_RANK = "CASE %s WHEN 'DISQUALIFIED' THEN 0 WHEN 'UNQUALIFIED' THEN 1 WHEN 'NURTURE' THEN 2 WHEN 'MQA' THEN 3 WHEN 'SQA' THEN 4 END";
+
+/**
+ * Band and status transitions against the line's previous snapshot. An account without one
+ * counts as having been in the lowest band and UNQUALIFIED. Moving up into a band with an SLA,
+ * or up into MQA or SQA, starts that band's SLA clock at the run's as-of; moving down records
+ * the transition without an SLA.
+ */
+function transitionsStep(def: ModelDefinition, run: EngineRun, accounts: string): EngineStep {
+  const p = new SqlParams();
+  const names = p.add(def.bands.map((b) => b.name), "text[]");
+  const slas = p.add(def.bands.map((b) => b.slaHours), "int[]");
+  const runId = p.add(run.runId, "bigint");
+  const asOf = p.add(run.asOf, "timestamptz");
+  const prevJoin = run.previous
+    ? `LEFT JOIN account_scores prev ON prev.run_id = ${p.add(run.previous.runId, "bigint")} AND prev.as_of = ${p.add(run.previous.asOf, "timestamptz")} AND prev.account_id = cur.account_id`
+    : "LEFT JOIN (SELECT NULL::bigint AS account_id, NULL::text AS band, NULL::text AS status) prev ON false";
+  return {
+    stage: "transitions",
+    counts: "transitions",
+    params: p.values,
+    sql: `INSERT INTO band_transitions (account_id, model_id, run_id, kind, from_value, to_value, entered_at, sla_hours, sla_due_at, is_holdout)
+      SELECT account_id, ${p.add(run.modelId, "bigint")}, ${runId}, kind, from_value, to_value, ${asOf}, sla, ${asOf} + sla * interval '1 hour', is_holdout
+        FROM (
+          SELECT cur.account_id, a.is_holdout, t.kind, t.from_value, t.to_value,
+                 CASE WHEN t.up THEN (${slas})[array_position(${names}, cur.band)] END AS sla
+            FROM ${accounts} cur
+            JOIN accounts a ON a.id = cur.account_id
+            ${prevJoin}
+            CROSS JOIN LATERAL (VALUES
+              ('BAND', prev.band, cur.band,
+               CASE WHEN prev.account_id IS NULL THEN cur.band <> (${names})[1] ELSE prev.band <> cur.band END,
+               COALESCE(array_position(${names}, cur.band), 1) > COALESCE(array_position(${names}, prev.band), 1)),
+              ('STATUS', prev.status, cur.status,
+               CASE WHEN prev.account_id IS NULL THEN cur.status <> 'UNQUALIFIED' ELSE prev.status <> cur.status END,
+               cur.status IN ('MQA', 'SQA') AND ${STATUS_RANK.replace("%s", "cur.status")} > COALESCE(${STATUS_RANK.replace("%s", "prev.status")}, 1))
+            ) AS t(kind, from_value, to_value, changed, up)
+           WHERE cur.run_id = ${runId} AND cur.as_of = ${asOf} AND t.changed
+        ) x`,
+  };
+}

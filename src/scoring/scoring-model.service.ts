@@ -1,0 +1,83 @@
+import type { PoolClient } from "pg";
+import type { Database } from "../platform/db/database";
+import { BadInputError, ConflictError, NotFoundError } from "../platform/errors/errors";
+import { DEFAULT_MODEL_NAME } from "./latest-run";
+import { normaliseModelInput, type ScoringModelInputData } from "./model-validation";
+import { MODEL_COLUMNS, type ModelRow, type ModelStatus } from "./model.types";
+
+/**
+ * Scoring models as named lines of immutable versions: a new definition is always a new
+ * version (DRAFT); activating a version retires the line's ACTIVE one; re-activating a
+ * RETIRED version is the rollback. Versions are never edited in place.
+ */
+export class ScoringModelService {
+  constructor(private readonly db: Database, private readonly eventTypes: readonly string[]) {}
+
+  async list(status?: ModelStatus | null, name?: string | null): Promise<ModelRow[]> {
+    return this.db.query<ModelRow>(
+      `SELECT ${MODEL_COLUMNS} FROM scoring_models m
+        WHERE ($1::text IS NULL OR m.status = $1) AND ($2::text IS NULL OR m.name = $2)
+        ORDER BY m.name, m.version DESC`, [status ?? null, name ?? null]);
+  }
+
+  async byId(id: string): Promise<ModelRow | null> {
+    if (!/^\d+$/.test(id)) return null;
+    const rows = await this.db.query<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM scoring_models m WHERE m.id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  async active(name: string = DEFAULT_MODEL_NAME): Promise<ModelRow | null> {
+    const rows = await this.db.query<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM scoring_models m WHERE m.name = $1 AND m.status = 'ACTIVE'`, [name]);
+    return rows[0] ?? null;
+  }
+
+  /** Validates the input and stores it as the next version of its line, as a DRAFT. */
+  async create(input: ScoringModelInputData, createdBy: string | null): Promise<ModelRow> {
+    const model = normaliseModelInput(input, { eventTypes: this.eventTypes });
+    return this.db.tx(async (client) => {
+      await lockLine(client, model.name);
+      if (model.basedOnId !== null) {
+        const base = await client.query("SELECT 1 FROM scoring_models WHERE id = $1", [model.basedOnId]);
+        if (base.rowCount === 0) throw new BadInputError(`basedOnId ${model.basedOnId} is not a scoring model; pass the id of the version this one derives from, or omit it.`, { field: "basedOnId" });
+      }
+      const { rows } = await client.query<ModelRow>(
+        `INSERT INTO scoring_models AS m (name, version, status, description, based_on_id, definition, created_by)
+         SELECT $1, COALESCE(max(version), 0) + 1, 'DRAFT', $2, $3, $4, $5 FROM scoring_models WHERE name = $1
+         RETURNING ${MODEL_COLUMNS}`,
+        [model.name, model.description, model.basedOnId, JSON.stringify(model.definition), createdBy]);
+      return rows[0]!;
+    });
+  }
+
+  /**
+   * Makes a version the ACTIVE one of its line and retires the previous ACTIVE version.
+   * Activating the ACTIVE version changes nothing. A version proposed by a training run can
+   * be activated only once the council approved the proposal.
+   */
+  async activate(id: string): Promise<ModelRow> {
+    if (!/^\d+$/.test(id)) throw new NotFoundError("Scoring model", id);
+    return this.db.tx(async (client) => {
+      const found = await client.query<{ name: string }>("SELECT name FROM scoring_models WHERE id = $1", [id]);
+      if (found.rowCount === 0) throw new NotFoundError("Scoring model", id);
+      await lockLine(client, found.rows[0]!.name);
+      const { rows } = await client.query<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM scoring_models m WHERE m.id = $1 FOR UPDATE`, [id]);
+      const model = rows[0]!;
+      if (model.status === "ACTIVE") return model;
+      const proposal = await client.query<{ status: string; training_run_id: string }>(
+        "SELECT status, training_run_id::text FROM weight_proposals WHERE proposed_model_id = $1", [id]);
+      const p = proposal.rows[0];
+      if (p && p.status !== "APPROVED") {
+        throw new ConflictError(`Model ${model.name} v${model.version} was proposed by training run ${p.training_run_id} and its proposal is ${p.status}; the council must approve it before it can be activated.`);
+      }
+      await client.query("UPDATE scoring_models SET status = 'RETIRED', retired_at = now() WHERE name = $1 AND status = 'ACTIVE'", [model.name]);
+      const updated = await client.query<ModelRow>(
+        `UPDATE scoring_models m SET status = 'ACTIVE', activated_at = now(), retired_at = NULL WHERE m.id = $1 RETURNING ${MODEL_COLUMNS}`, [id]);
+      return updated.rows[0]!;
+    });
+  }
+}
+
+/** Serialises version numbering and activation within one model line. */
+export async function lockLine(client: PoolClient, name: string): Promise<void> {
+  await client.query("SELECT pg_advisory_xact_lock(4212004, hashtext($1))", [name]);
+}

@@ -1,0 +1,77 @@
+import type { Config } from "../platform/config/config";
+import type { Database } from "../platform/db/database";
+import { decodeCursor, encodeCursor, pageSize, toPage, withLazyCount } from "../platform/graphql/connection";
+import { BadInputError } from "../platform/errors/errors";
+import { DEFAULT_MODEL_NAME } from "./latest-run";
+import type { ModelDefinition } from "./model.types";
+import type { RunOptions, RunSummary, ScoringRunService, StoredBandCount } from "./scoring-run.service";
+import type { BandCount, RunStatus, ScoringRun, ScoringRunConnection } from "./score.type";
+
+const RUN_COLUMNS = `r.id::text AS id, r.model_id::text AS "modelId", r.as_of AS "asOf", r.status, r.accounts_scored AS "accountsScored",
+  r.contacts_scored AS "contactsScored", r.transitions, r.triggered_by AS "triggeredBy", r.error, r.started_at AS "startedAt",
+  r.finished_at AS "finishedAt", extract(epoch FROM r.finished_at - r.started_at)::float8 AS seconds, r.band_counts AS "bandCounts"`;
+
+/** Runs and their results: start a run, list runs, band distributions. */
+export class ScoringService {
+  constructor(private readonly db: Database, private readonly config: Config, readonly runner: ScoringRunService) {}
+
+  /** Scores every account and contact as of `asOf` (see ScoringRunService) and returns the run. */
+  async run(opts: RunOptions): Promise<ScoringRun & { summary: RunSummary }> {
+    const summary = await this.runner.run(opts);
+    const run = (await this.runById(summary.id))!;
+    return { ...run, summary };
+  }
+
+  async runById(id: string): Promise<ScoringRun | null> {
+    if (!/^\d+$/.test(id)) return null;
+    const rows = await this.db.query<ScoringRun>(`SELECT ${RUN_COLUMNS} FROM scoring_runs r WHERE r.id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  /** Runs, newest first. */
+  async runs(first: number | undefined, after: string | undefined, filter: { modelId?: string | null; status?: RunStatus | null } = {}): Promise<ScoringRunConnection> {
+    const limit = pageSize(first, this.config.pageSize);
+    if (filter.modelId != null && !/^\d+$/.test(filter.modelId)) throw new BadInputError(`modelId must be a model id (got "${filter.modelId}")`, { field: "modelId" });
+    const where = "($1::bigint IS NULL OR r.model_id = $1) AND ($2::text IS NULL OR r.status = $2)";
+    const params: unknown[] = [filter.modelId ?? null, filter.status ?? null];
+    const before = after ? String(decodeCursor(after, 1)[0]) : null;
+    if (before !== null && !/^\d+$/.test(before)) throw new BadInputError("The cursor is not valid for this list; pass an endCursor from the same query.", { field: "after" });
+    const rows = await this.db.query<ScoringRun>(
+      `SELECT ${RUN_COLUMNS} FROM scoring_runs r WHERE ${where} AND ($3::bigint IS NULL OR r.id < $3) ORDER BY r.id DESC LIMIT $4`,
+      [...params, before, limit + 1]);
+    const page = toPage(rows, limit, after, (r) => encodeCursor([r.id]), (r) => r);
+    return withLazyCount(page, () => this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM scoring_runs r WHERE ${where}`, params).then((r) => r[0]!.n));
+  }
+
+  /**
+   * Accounts per band in one run, highest band first, empty bands included. The run: the
+   * latest successful run of model version `modelId`, or else of the ACTIVE version of the
+   * line `modelName` ("default"), with as-of at or before `asOf` when given. Empty when there
+   * is no such run.
+   */
+  async distribution(modelId: string | null, asOf: Date | null, modelName: string = DEFAULT_MODEL_NAME): Promise<BandCount[]> {
+    if (modelId !== null && !/^\d+$/.test(modelId)) throw new BadInputError(`modelId must be a model id (got "${modelId}")`, { field: "modelId" });
+    const rows = await this.db.query<{ definition: ModelDefinition; band_counts: StoredBandCount[] | null }>(
+      `SELECT m.definition, r.band_counts
+         FROM scoring_models m
+         JOIN scoring_runs r ON r.model_id = m.id AND r.status = 'SUCCEEDED'
+        WHERE (CASE WHEN $1::bigint IS NOT NULL THEN m.id = $1 ELSE m.name = $2 AND m.status = 'ACTIVE' END)
+          AND ($3::timestamptz IS NULL OR r.as_of <= $3)
+        ORDER BY r.as_of DESC, r.id DESC LIMIT 1`, [modelId, modelName, asOf]);
+    const row = rows[0];
+    return row ? bandCounts(row.definition, row.band_counts ?? []) : [];
+  }
+}
+
+/** A run's stored counts laid over the model's bands: highest band first, empty bands included. */
+export function bandCounts(def: ModelDefinition, counts: readonly StoredBandCount[]): BandCount[] {
+  const total = counts.reduce((n, c) => n + c.count, 0);
+  const byBand = new Map(counts.map((c) => [c.band, c]));
+  return def.bands.map((b, i) => {
+    const c = byBand.get(b.name);
+    return {
+      band: b.name, minScore: b.minScore, maxScore: def.bands[i + 1]?.minScore ?? 100, slaHours: b.slaHours, play: b.play,
+      count: c?.count ?? 0, share: total > 0 ? (c?.count ?? 0) / total : 0, averageTotal: c?.averageTotal ?? null, holdoutCount: c?.holdoutCount ?? 0,
+    };
+  }).reverse();
+}
