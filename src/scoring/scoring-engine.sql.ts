@@ -1,4 +1,5 @@
 import { fitExpressions, globToLike, SqlParams } from "./fit-rules.sql";
+import { BUYING_ROLES } from "./model-validation";
 import type { ModelDefinition } from "./model.types";
 
 /** One statement of a run, with a name for progress output. */
@@ -93,8 +94,7 @@ export function engineSteps(def: ModelDefinition, run: EngineRun): EngineStep[] 
           FROM (SELECT account_id, dq, engaged_contacts, F_v::real AS fit, E_v::real AS engagement, I_v::real AS intent, C_v::real AS committee,
                        least(greatest(${s.total}, 0), 100)::real AS total,
                        ARRAY[${s.contributions.join(", ") || ""}]::real[] AS contributions
-                  FROM (${s.layers}) s OFFSET 0) x
-         ORDER BY account_id`,
+                  FROM (${s.layers}) s OFFSET 0) x`,
     });
   }
 
@@ -102,32 +102,26 @@ export function engineSteps(def: ModelDefinition, run: EngineRun): EngineStep[] 
   if (run.tables) steps.push({ stage: "scores", params: [], sql: `ANALYZE ${tables.accounts}` });
 
   // 6. lead scores ------------------------------------------------------------------------
-  // Lead fit depends only on a contact's title, seniority, department and role: it is
-  // computed once per distinct profile among the scored contacts and joined back (missing
-  // values are '' in a profile; a fit test treats blank like missing, so that is exact).
+  // Lead fit depends only on a contact's title, seniority, department and role. The event pass
+  // tagged each contact with a 64-bit hash of that profile; fit, its clamp and its weighted
+  // contributions are computed once per profile (on one representative contact's fields) and
+  // joined back, so per contact only its engagement is clamped.
   {
     const p = new SqlParams();
     const lr = def.leadRules;
-    const fit = fitExpressions(lr.fitRules, "contact", "pf", p);
-    const parts = { F: lr.fitRules.map((_, i) => `f${i}`), E: ruleIdx.map((i) => `e${i}`) };
-    const l1 = [
-      "ct.contact_id", "ct.contact_account_id AS account_id", "ct.engagement AS stored_engagement",
-      ...parts.F.map((f) => `pf.${f}`),
-      `(pf.dq OR COALESCE(s.status = 'DISQUALIFIED', false)) AS dq`,
-      ...ruleIdx.map((i) => `ct.c${i}::float8 AS e${i}`),
-    ];
+    const fit = fitExpressions(lr.fitRules, "contact", "c", p);
     const wF = p.add(lr.weights.fit, "float8");
     const wE = p.add(lr.weights.engagement, "float8");
-    const contributions = [
-      ...parts.F.map((x) => `${wF} * (CASE WHEN ${x} >= 0 THEN ${x} * F_kp ELSE ${x} * F_kn END)`),
-      ...parts.E.map((x) => `${wE} * (CASE WHEN ${x} >= 0 THEN ${x} * E_kp ELSE ${x} * E_kn END)`),
-    ];
+    const fParts = lr.fitRules.map((_, i) => `f${i}`);
+    const eParts = ruleIdx.map((i) => `e${i}`);
     const t = lr.thresholds;
     const runId = p.add(run.runId, "bigint");
     const asOf = p.add(T, "timestamptz");
-    const profiles = `SELECT pf.profile${fit.points.map((x, i) => `, ${x} AS f${i}`).join("")}, ${fit.disqualified} AS dq
-        FROM (SELECT profile, profile::json ->> 0 AS title, profile::json ->> 1 AS seniority, profile::json ->> 2 AS department, profile::json ->> 3 AS role
-                FROM (SELECT DISTINCT profile FROM _sc_ct WHERE contact_id IS NOT NULL) d) pf`;
+    const profiles = `SELECT profile_hash, F_v AS pf_fit, dq AS pf_dq,
+          ARRAY[${fParts.map((x) => `${wF} * (CASE WHEN ${x} >= 0 THEN ${x} * F_kp ELSE ${x} * F_kn END)`).join(", ")}]::real[] AS pf_contributions
+        FROM (${clampLayers({ F: fParts }, `SELECT r.profile_hash${fit.points.map((x, i) => `, ${x} AS f${i}`).join("")}, ${fit.disqualified} AS dq
+                FROM (SELECT DISTINCT ON (profile_hash) profile_hash, contact_id FROM _sc_ct WHERE contact_id IS NOT NULL ORDER BY profile_hash, contact_id) r
+                JOIN contacts c ON c.id = r.contact_id`)}) l`;
     steps.push({
       stage: "leads",
       counts: "contacts",
@@ -139,15 +133,15 @@ export function engineSteps(def: ModelDefinition, run: EngineRun): EngineStep[] 
                     WHEN total >= ${p.add(t.mql, "float8")} AND fit >= ${p.add(t.minFit, "float8")} THEN 'MQL'
                     WHEN total >= ${p.add(t.nurture, "float8")} THEN 'NURTURE' ELSE 'UNQUALIFIED' END,
                contributions
-          FROM (SELECT contact_id, account_id, dq, F_v::real AS fit, stored_engagement AS engagement,
-                       least(greatest(${wF} * F_v + ${wE} * E_v, 0), 100)::real AS total,
-                       ARRAY[${contributions.join(", ")}]::real[] AS contributions
-                  FROM (${clampLayers(parts, `SELECT ${l1.join(",\n ")}
+          FROM (SELECT contact_id, account_id, dq, pf_fit::real AS fit, stored_engagement AS engagement,
+                       least(greatest(${wF} * pf_fit + ${wE} * E_v, 0), 100)::real AS total,
+                       pf_contributions || ARRAY[${eParts.map((x) => `${wE} * (CASE WHEN ${x} >= 0 THEN ${x} * E_kp ELSE ${x} * E_kn END)`).join(", ")}]::real[] AS contributions
+                  FROM (${clampLayers({ E: eParts }, `SELECT ct.contact_id, ct.contact_account_id AS account_id, ct.engagement AS stored_engagement,
+                               pf.pf_fit, pf.pf_contributions, (pf.pf_dq OR COALESCE(s.status = 'DISQUALIFIED', false)) AS dq
+                               ${ruleIdx.map((i) => `, ct.c${i}::float8 AS e${i}`).join("")}
                           FROM _sc_ct ct
-                          JOIN (${profiles} OFFSET 0) pf ON pf.profile = ct.profile
-                          LEFT JOIN ${tables.accounts} s ON s.run_id = ${runId} AND s.as_of = ${asOf} AND s.account_id = ct.contact_account_id
-                         WHERE ct.contact_id IS NOT NULL`)}) s OFFSET 0) x
-         ORDER BY contact_id`,
+                          JOIN (${profiles} OFFSET 0) pf ON pf.profile_hash = ct.profile_hash
+                          LEFT JOIN ${tables.accounts} s ON s.run_id = ${runId} AND s.as_of = ${asOf} AND s.account_id = ct.contact_account_id`)}) s OFFSET 0) x`,
     });
   }
 
@@ -220,17 +214,25 @@ function inputSteps(def: ModelDefinition, scope: Scope): EngineStep[] {
         if (since[i]!.getTime() > minSince.getTime()) tests.push(`e.occurred_at >= ${p.add(since[i], "timestamptz")}`);
         if (r.assetPattern) tests.push(`lower(e.asset) LIKE ${p.add(globToLike(r.assetPattern), "text")}`);
         const rate = p.add(LN2 / (r.halfLifeDays * SECONDS_PER_DAY), "float8");
-        return `COALESCE(sum(${p.add(r.points, "float8")} * exp((date_part('epoch', e.occurred_at) - ${tEpoch}) * ${rate})) FILTER (WHERE ${tests.join(" AND ")}), 0) AS s${i}`;
+        return `COALESCE(sum(${p.add(r.points, "float8")} * COALESCE(c.k, 1) * exp((date_part('epoch', e.occurred_at) - ${tEpoch}) * ${rate})) FILTER (WHERE ${tests.join(" AND ")}), 0) AS s${i}`;
       });
+      // The contact's side (internal or not, role multiplier, role) joins in the same parallel
+      // scan: each contact row is read once into a shared hash, and the multiplier, constant
+      // per contact, is applied per event inside the sums.
+      const roles = p.add(BUYING_ROLES, "text[]");
       steps.push({
         stage: "events",
         params: p.values,
         sql: `CREATE TEMP TABLE _sc_ev ON COMMIT DROP AS
-          SELECT e.account_id, e.contact_id, ${sums.join(", ")}
+          SELECT e.account_id, e.contact_id, min(c.role_code) AS role_code, min(c.account_id) AS contact_account_id, min(c.profile_hash) AS profile_hash,
+                 ${sums.join(", ")}
             FROM engagement_events e
             JOIN unnest(${p.add(types, "text[]")}, ${p.add(masks, "bigint[]")}) AS m(type, mask) ON m.type = e.type
+            LEFT JOIN (SELECT c.id, c.account_id, c.is_internal, array_position(${roles}, c.role) AS role_code, ${multiplierSql(def, "c", p)} AS k,
+                              ${PROFILE_HASH} AS profile_hash
+                         FROM contacts c) c ON c.id = e.contact_id
            WHERE e.occurred_at <= ${p.add(T, "timestamptz")} AND e.occurred_at >= ${p.add(minSince, "timestamptz")}
-             AND e.account_id IS NOT NULL AND NOT e.is_bot
+             AND e.account_id IS NOT NULL AND NOT e.is_bot AND c.is_internal IS NOT TRUE
            GROUP BY e.account_id, e.contact_id`,
       });
     } else {
@@ -266,28 +268,30 @@ function inputSteps(def: ModelDefinition, scope: Scope): EngineStep[] {
   // 2. contacts -------------------------------------------------------------------------
   {
     const p = new SqlParams();
-    const multipliers = def.roleMultipliers.filter((m) => m.multiplier !== 1);
-    const mult = multipliers.length
-      ? `CASE c.role ${multipliers.map((m) => `WHEN ${p.add(m.role, "text")} THEN ${p.add(m.multiplier, "float8")}`).join(" ")} ELSE 1::float8 END`
-      : "1::float8";
-    const capped = ruleIdx.map((i) => `${capSql(`(v.s${i} * v.k)`, def.engagementRules[i]!.capPerContact, p)} AS c${i}`);
     const pos = ruleIdx.map((i) => `greatest(c${i}, 0)`).join(" + ") || "0";
     const neg = ruleIdx.map((i) => `greatest(-c${i}, 0)`).join(" + ") || "0";
+    let inner: string;
+    if (scope.kind === "run" && R > 0) {
+      // The event pass already applied multipliers and dropped internal contacts.
+      const capped = ruleIdx.map((i) => `${capSql(`v.s${i}`, def.engagementRules[i]!.capPerContact, p)} AS c${i}`);
+      inner = `SELECT v.account_id, v.contact_id, (${p.add(BUYING_ROLES, "text[]")})[v.role_code] AS role, v.contact_account_id, v.profile_hash${ruleIdx.map((i) => `, ${capped[i]}`).join("")}
+                 FROM _sc_ev v`;
+    } else {
+      const capped = ruleIdx.map((i) => `${capSql(`(v.s${i} * v.k)`, def.engagementRules[i]!.capPerContact, p)} AS c${i}`);
+      inner = `SELECT ${tk ? "v.target_id, " : ""}v.account_id, v.contact_id, v.role, v.contact_account_id, v.profile_hash${ruleIdx.map((i) => `, ${capped[i]}`).join("")}
+                 FROM (SELECT v.*, c.role, c.account_id AS contact_account_id, ${multiplierSql(def, "c", p)} AS k,
+                              ${PROFILE_HASH} AS profile_hash
+                         FROM _sc_ev v
+                         LEFT JOIN contacts c ON c.id = v.contact_id
+                        WHERE NOT COALESCE(c.is_internal, false) OFFSET 0) v`;
+    }
     steps.push({
       stage: "contacts",
       params: p.values,
       sql: `CREATE TEMP TABLE _sc_ct ON COMMIT DROP AS
         SELECT x.*, x.engagement > 0 AND x.contact_id IS NOT NULL AND x.engagement::float8 >= ${p.add(def.committee.engagedThreshold, "float8")} AS engaged
           FROM (SELECT y.*, least(greatest((${pos}) - (${neg}), 0), 100)::real AS engagement
-                  FROM (SELECT ${tk ? "v.target_id, " : ""}v.account_id, v.contact_id, v.role, v.contact_account_id,
-                               v.profile${ruleIdx.map((i) => `, ${capped[i]}`).join("")}
-                          FROM (SELECT v.*, c.role, c.account_id AS contact_account_id,
-                                       json_build_array(COALESCE(c.title, ''), COALESCE(c.seniority, ''), COALESCE(c.department, ''), COALESCE(c.role, ''))::text AS profile,
-                                       ${mult} AS k
-                                  FROM _sc_ev v
-                                  LEFT JOIN contacts c ON c.id = v.contact_id
-                                 WHERE NOT COALESCE(c.is_internal, false) OFFSET 0) v
-                        OFFSET 0) y OFFSET 0) x`,
+                  FROM (${inner} OFFSET 0) y OFFSET 0) x`,
     });
   }
 
@@ -431,6 +435,21 @@ function clampLayers(parts: Record<string, string[]>, inner: string): string {
   // OFFSET 0 keeps each layer a subquery: flattened, every reference to a part would repeat its
   // whole expression (fit tests included) in every sum, scale and contribution.
   return `SELECT *, ${scaled.join(", ")} FROM (SELECT *, ${sums.join(", ")} FROM (${inner} OFFSET 0) l1 OFFSET 0) l2 OFFSET 0`;
+}
+
+/**
+ * A 64-bit hash of the fields lead fit rules test (title, seniority, department, role): contacts
+ * with equal hashes share their lead fit. Fields are joined with chr(30), which single-line
+ * CRM text does not contain; two different profiles colliding in 64 bits is negligible.
+ */
+const PROFILE_HASH = "hashtextextended(concat_ws(chr(30), COALESCE(c.title, ''), COALESCE(c.seniority, ''), COALESCE(c.department, ''), COALESCE(c.role, '')), 0)";
+
+/** A contact's role multiplier (1 without a role or a multiplier for it). */
+function multiplierSql(def: ModelDefinition, c: string, p: SqlParams): string {
+  const multipliers = def.roleMultipliers.filter((m) => m.multiplier !== 1);
+  return multipliers.length
+    ? `CASE ${c}.role ${multipliers.map((m) => `WHEN ${p.add(m.role, "text")} THEN ${p.add(m.multiplier, "float8")}`).join(" ")} ELSE 1::float8 END`
+    : "1::float8";
 }
 
 /** A sum whose magnitude is bounded by `limit` (no bound when null). */

@@ -63,6 +63,15 @@ describe("request limits (development)", () => {
     expect(await res.json()).toEqual({ data: { accounts: { totalCount: 0 } } });
   });
 
+  it("reports a variable that does not coerce as BAD_USER_INPUT, not a masked 500", async () => {
+    const badEnum = await post(server, { query: `query Q($t: [Tier!]) { accounts(filter: { tier: $t }) { totalCount } }`, variables: { t: ["D"] } });
+    expect(badEnum.status).toBe(400);
+    expect(badEnum.json.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(badEnum.json.errors?.[0]?.message).toMatch(/\$t/);
+    const badDate = await post(server, { query: `query Q($since: DateTime!) { bandTransitions(since: $since) { totalCount } }`, variables: { since: "2026-01-01 10:00" } });
+    expect(badDate.json.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+
   it("keeps introspection on in development", async () => {
     const res = await post(server, { query: `{ __schema { queryType { name } } }` });
     expect(res.json.data).toEqual({ __schema: { queryType: { name: "Query" } } });

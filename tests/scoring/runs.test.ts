@@ -250,10 +250,13 @@ describe("reading scores", () => {
 
     const PAGE = gql`query P($first: Int) { accounts(first: $first, filter: { search: "bulk" }) { edges { node { domain score(model: "reads") { total band contributions { points } model { name } } } } } }`;
     const count = async (first: number) => {
-      const before = db.statements;
+      db.trace = [];
       const res = await viewer.request<{ accounts: { edges: { node: { score: { total: number; band: string } | null } }[] } }>(PAGE, { first });
       expect(res.accounts.edges.every((e) => e.node.score !== null)).toBe(true);
-      return db.statements - before;
+      // The key's throttled last-used stamp runs in the background and is not part of the page.
+      const statements = db.trace.filter((sql) => !/api_keys/.test(sql));
+      db.trace = null;
+      return statements.length;
     };
     await count(1); // warms the API key cache
     const small = await count(10);

