@@ -26,7 +26,8 @@ export function committeeByAccount(loaders: Loaders, modelName: string = DEFAULT
     const rows = await loaders.db.query<MemberRow>(
       `SELECT ${CONTACT_COLUMNS},
               COALESCE(cs.engagement, 0)::float8 AS engagement,
-              (SELECT max(e.occurred_at) FROM engagement_events e WHERE e.contact_id = c.id AND NOT e.is_bot) AS "lastEngagedAt",
+              (SELECT max(e.occurred_at) FROM engagement_events e
+                WHERE e.contact_id = c.id AND NOT e.is_bot AND ($3::timestamptz IS NULL OR e.occurred_at <= $3)) AS "lastEngagedAt",
               ARRAY(SELECT jsonb_array_elements_text(m.definition->'committee'->'requiredRoles')) AS "requiredRoles",
               (m.definition->'committee'->>'engagedThreshold')::float8 AS "engagedThreshold"
          FROM contacts c

@@ -6,6 +6,7 @@ import { connectDatabase, startApi } from "../platform/app";
 import { createLogger } from "../platform/logging/logger";
 import type { Services } from "../platform/services";
 import { prepareDemo } from "../demo/demo.setup";
+import { ensureDefaultModel } from "../scoring/default-model";
 import { type Command, parseOptions } from "./command";
 
 export const serveCommand: Command = {
@@ -23,6 +24,8 @@ loads DEMO_ACCOUNTS demo accounts (2,000) first. Stops cleanly on Ctrl-C or SIGT
     const demoMode = config.database.kind === "embedded";
     try {
       if (config.demo.loadWhenEmpty) await prepareDemo(connected.db, config, log, { onlyWhenEmpty: true });
+      // A fresh database scores out of the box: the shipped default model, active.
+      await ensureDefaultModel(connected.db);
     } catch (err) {
       await connected.close();
       throw err;

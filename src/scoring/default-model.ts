@@ -72,10 +72,10 @@ export const DEFAULT_MODEL_INPUT: ScoringModelInputData = {
   committee: { requiredRoles: ["DECISION_MAKER", "CHAMPION", "TECHNICAL_EVALUATOR"], pointsPerRole: 25, minEngagedContacts: 3, breadthBonus: 25, engagedThreshold: 10 },
   bands: [
     { name: "Cold", minScore: 0, play: "1:many" },
-    { name: "Warm", minScore: 35, slaHours: 72, play: "1:few" },
-    { name: "Hot", minScore: 55, slaHours: 24, play: "1:1" },
+    { name: "Warm", minScore: 50, slaHours: 72, play: "1:few" },
+    { name: "Hot", minScore: 68, slaHours: 24, play: "1:1" },
   ],
-  thresholds: { nurture: 20, mqa: 35, sqa: 55, minFit: 40, minEngagedContacts: 2 },
+  thresholds: { nurture: 30, mqa: 50, sqa: 68, minFit: 40, minEngagedContacts: 2 },
   rollup: "SUM",
   leadRules: {
     weights: { fit: 0.4, engagement: 0.6 },

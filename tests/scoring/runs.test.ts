@@ -60,13 +60,17 @@ describe("runs", () => {
     expect(await errorCode(runScoring(analyst, { model: "no-such-line" }))).toBe("NOT_FOUND");
   });
 
-  it("writes monthly partitions", async () => {
-    await runScoring(analyst, { asOf: new Date("2026-03-10T00:00:00Z") });
-    const parts = await db.query<{ relname: string }>(
-      "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'account_scores'::regclass ORDER BY 1");
-    expect(parts.map((p) => p.relname)).toEqual(expect.arrayContaining(["account_scores_y2026m03", "account_scores_default"]));
-    const [{ n }] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM ONLY account_scores_default") as [{ n: number }];
+  it("writes each run into partitions of its own inside monthly partitions", async () => {
+    const run = await runScoring(analyst, { asOf: new Date("2026-03-10T00:00:00Z") });
+    const children = async (parent: string) => (await db.query<{ relname: string }>(
+      "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = $1::regclass ORDER BY 1", [parent])).map((p) => p.relname);
+    expect(await children("account_scores")).toEqual(expect.arrayContaining(["account_scores_y2026m03", "account_scores_default"]));
+    expect(await children("account_scores_y2026m03")).toEqual(expect.arrayContaining([`account_scores_r${run.id}`, "account_scores_y2026m03_default"]));
+    expect(await children("contact_scores_y2026m03")).toEqual(expect.arrayContaining([`contact_scores_r${run.id}`]));
+    const [{ n }] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM account_scores_default") as [{ n: number }];
     expect(n).toBe(0);
+    const [{ rows }] = await db.query<{ rows: number }>(`SELECT count(*)::int AS rows FROM account_scores_r${run.id}`) as [{ rows: number }];
+    expect(rows).toBe(run.accountsScored);
   });
 
   it("leaves no snapshots behind when a run fails, and records the failure", async () => {
@@ -83,6 +87,8 @@ describe("runs", () => {
     expect(failed!.finished_at).not.toBeNull();
     const left = await db.query("SELECT 1 FROM account_scores WHERE run_id = $1 UNION ALL SELECT 1 FROM contact_scores WHERE run_id = $1", [failed!.id]);
     expect(left).toHaveLength(0);
+    const [tables] = await db.query<{ a: string | null; c: string | null }>("SELECT to_regclass($1) AS a, to_regclass($2) AS c", [`account_scores_r${failed!.id}`, `contact_scores_r${failed!.id}`]);
+    expect(tables).toEqual({ a: null, c: null });
     const runs = await viewer.request<{ scoringRuns: { totalCount: number; edges: { node: { id: string; status: string; error: string } }[] } }>(
       gql`{ scoringRuns(first: 1) { totalCount edges { node { id status error } } } }`);
     expect(runs.scoringRuns.edges[0]!.node).toEqual({ id: failed!.id, status: "FAILED", error: "disk on fire" });

