@@ -32,4 +32,21 @@ export const DASHBOARD_SCENARIOS: Scenario[] = [
     query: `query BandDistribution { scoreDistribution { band count share } }`,
     variables: () => ({}),
   },
+  {
+    name: "KPI report (90 days)",
+    operationName: "KpiReport",
+    query: `query KpiReport($from: DateTime!, $to: DateTime!) {
+      bandKpis(input: { from: $from, to: $to }) {
+        accounts holdoutAccounts warnings
+        groups {
+          band tier warnings
+          treated { accounts meetingRate { value low high } winRate { value low high } averageAcv { value low high } medianVelocityDays { value low high } }
+          holdout { accounts meetingRate { value low high } winRate { value low high } averageAcv { value low high } medianVelocityDays { value low high } }
+          lift { meetingRate { estimate low high pValue warning } winRate { estimate low high pValue warning } averageAcv { estimate low high pValue } }
+        }
+        scoreQuality { auc }
+      }
+    }`,
+    variables: (data) => ({ from: new Date(data.now.getTime() - 90 * 86_400_000).toISOString(), to: data.now.toISOString() }),
+  },
 ];

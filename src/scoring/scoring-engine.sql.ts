@@ -54,13 +54,14 @@ const LN2 = Math.LN2;
  * The SQL of one scoring run (DESIGN §3), as a few set-based statements over temporary tables
  * that live until the run's transaction ends:
  *
- * 1. `_sc_ev` — one pass over the events within the longest lookback: per (account, contact),
- *    each engagement rule's decayed points `Σ points × 0.5^(ageDays / halfLifeDays)`, written
- *    `points × exp((t − T) × ln2 / halfLife)`. Bot/prefetch events and facts after T never count.
- *    Events without a contact form one anonymous bucket per account.
- * 2. `_sc_ct` — per contact: × role multiplier (constant per contact, so applied after the sum),
- *    capped per contact and rule; internal contacts dropped; the contact's engagement
- *    (`clamp(Σ, 0, 100)` as real) and whether it is engaged (≥ engagedThreshold and > 0).
+ * 1.–2. `_sc_ct` — one parallel pass over the events within the longest lookback, joined with
+ *    contacts: per (account, contact), each engagement rule's decayed points
+ *    `Σ points × roleMultiplier × 0.5^(ageDays / halfLifeDays)`, written
+ *    `points × k × exp((t − T) × ln2 / halfLife)`; then capped per contact and rule, the
+ *    contact's engagement (`clamp(Σ, 0, 100)` as real) and whether it is engaged
+ *    (≥ engagedThreshold and > 0). Bot/prefetch events, internal contacts and facts after T
+ *    never count. Events without a contact form one anonymous bucket per account. (Target
+ *    passes build `_sc_ev` first and join contacts in step 2.)
  * 3. `_sc_ae` — per account: each rule's per-contact values summed and capped per account;
  *    engaged contacts and which required roles have one. `_sc_roll` applies SUM/MAX roll-up.
  * 4. `_sc_in` — intent per account and rule, decayed and capped.
@@ -120,7 +121,7 @@ export function engineSteps(def: ModelDefinition, run: EngineRun): EngineStep[] 
     const profiles = `SELECT profile_hash, F_v AS pf_fit, dq AS pf_dq,
           ARRAY[${fParts.map((x) => `${wF} * (CASE WHEN ${x} >= 0 THEN ${x} * F_kp ELSE ${x} * F_kn END)`).join(", ")}]::real[] AS pf_contributions
         FROM (${clampLayers({ F: fParts }, `SELECT r.profile_hash${fit.points.map((x, i) => `, ${x} AS f${i}`).join("")}, ${fit.disqualified} AS dq
-                FROM (SELECT DISTINCT ON (profile_hash) profile_hash, contact_id FROM _sc_ct WHERE contact_id IS NOT NULL ORDER BY profile_hash, contact_id) r
+                FROM (SELECT profile_hash, min(contact_id) AS contact_id FROM _sc_ct WHERE contact_id IS NOT NULL GROUP BY profile_hash) r
                 JOIN contacts c ON c.id = r.contact_id`)}) l`;
     steps.push({
       stage: "leads",
@@ -193,6 +194,9 @@ function inputSteps(def: ModelDefinition, scope: Scope): EngineStep[] {
   /** Targets carry their key through every temp table. */
   const tk = scope.kind === "targets" ? "target_id, " : "";
 
+  /** Runs only: the event pass as a subquery that step 2 reads directly (no `_sc_ev` table). */
+  let runEvents: { sql: string; p: SqlParams } | null = null;
+
   // 1. events ---------------------------------------------------------------------------
   {
     const p = new SqlParams();
@@ -220,11 +224,9 @@ function inputSteps(def: ModelDefinition, scope: Scope): EngineStep[] {
       // scan: each contact row is read once into a shared hash, and the multiplier, constant
       // per contact, is applied per event inside the sums.
       const roles = p.add(BUYING_ROLES, "text[]");
-      steps.push({
-        stage: "events",
-        params: p.values,
-        sql: `CREATE TEMP TABLE _sc_ev ON COMMIT DROP AS
-          SELECT e.account_id, e.contact_id, min(c.role_code) AS role_code, min(c.account_id) AS contact_account_id, min(c.profile_hash) AS profile_hash,
+      runEvents = {
+        p,
+        sql: `SELECT e.account_id, e.contact_id, min(c.role_code) AS role_code, min(c.account_id) AS contact_account_id, min(c.profile_hash) AS profile_hash,
                  ${sums.join(", ")}
             FROM engagement_events e
             JOIN unnest(${p.add(types, "text[]")}, ${p.add(masks, "bigint[]")}) AS m(type, mask) ON m.type = e.type
@@ -234,7 +236,7 @@ function inputSteps(def: ModelDefinition, scope: Scope): EngineStep[] {
            WHERE e.occurred_at <= ${p.add(T, "timestamptz")} AND e.occurred_at >= ${p.add(minSince, "timestamptz")}
              AND e.account_id IS NOT NULL AND NOT e.is_bot AND c.is_internal IS NOT TRUE
            GROUP BY e.account_id, e.contact_id`,
-      });
+      };
     } else {
       // The same sums, each target's events (and, with roll-up, its subsidiaries') as of its own as-of.
       steps.push({ stage: "events", params: [], sql: targetMembersSql(scope.table, def.rollup !== "NONE") });
@@ -263,19 +265,20 @@ function inputSteps(def: ModelDefinition, scope: Scope): EngineStep[] {
     }
   }
 
-  steps.push({ stage: "events", params: [], sql: "ANALYZE _sc_ev" });
+  if (!runEvents) steps.push({ stage: "events", params: [], sql: "ANALYZE _sc_ev" });
 
   // 2. contacts -------------------------------------------------------------------------
   {
-    const p = new SqlParams();
+    const p = runEvents?.p ?? new SqlParams();
     const pos = ruleIdx.map((i) => `greatest(c${i}, 0)`).join(" + ") || "0";
     const neg = ruleIdx.map((i) => `greatest(-c${i}, 0)`).join(" + ") || "0";
     let inner: string;
-    if (scope.kind === "run" && R > 0) {
-      // The event pass already applied multipliers and dropped internal contacts.
+    if (runEvents) {
+      // The event pass already applied multipliers and dropped internal contacts; its rows
+      // flow straight into the caps (one statement, one parallel scan).
       const capped = ruleIdx.map((i) => `${capSql(`v.s${i}`, def.engagementRules[i]!.capPerContact, p)} AS c${i}`);
       inner = `SELECT v.account_id, v.contact_id, (${p.add(BUYING_ROLES, "text[]")})[v.role_code] AS role, v.contact_account_id, v.profile_hash${ruleIdx.map((i) => `, ${capped[i]}`).join("")}
-                 FROM _sc_ev v`;
+                 FROM (${runEvents.sql}) v`;
     } else {
       const capped = ruleIdx.map((i) => `${capSql(`(v.s${i} * v.k)`, def.engagementRules[i]!.capPerContact, p)} AS c${i}`);
       inner = `SELECT ${tk ? "v.target_id, " : ""}v.account_id, v.contact_id, v.role, v.contact_account_id, v.profile_hash${ruleIdx.map((i) => `, ${capped[i]}`).join("")}
@@ -286,7 +289,7 @@ function inputSteps(def: ModelDefinition, scope: Scope): EngineStep[] {
                         WHERE NOT COALESCE(c.is_internal, false) OFFSET 0) v`;
     }
     steps.push({
-      stage: "contacts",
+      stage: runEvents ? "events" : "contacts",
       params: p.values,
       sql: `CREATE TEMP TABLE _sc_ct ON COMMIT DROP AS
         SELECT x.*, x.engagement > 0 AND x.contact_id IS NOT NULL AND x.engagement::float8 >= ${p.add(def.committee.engagedThreshold, "float8")} AS engaged

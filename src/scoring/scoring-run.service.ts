@@ -106,6 +106,10 @@ export class ScoringRunService {
       // lets the event pass aggregate in parallel workers.
       await client.query("SET LOCAL jit = off");
       await client.query("SET LOCAL parallel_tuple_cost = 0.01");
+      // Temporary tables are analysed for join order, not for fine histograms; indexes of the
+      // run's partitions are built in memory.
+      await client.query("SET LOCAL default_statistics_target = 10");
+      await client.query("SET LOCAL maintenance_work_mem = '512MB'");
       const steps: EngineStep[] = engineSteps(model.definition, {
         runId, modelId: model.id, asOf, tables,
         previous: previous ? { runId: previous.run_id, asOf: previous.as_of } : null,

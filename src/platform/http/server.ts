@@ -39,6 +39,9 @@ export async function startHttpServer(deps: Deps, listen: { host: string; port: 
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: config.nodeEnv === "production",
     allowBatchedHttpRequests: false,
+    // The serve command owns SIGINT/SIGTERM (graceful: http, training, pool, database in order);
+    // Apollo's own handler would stop it concurrently and deadlock that sequence.
+    stopOnTerminationSignals: false,
     validationRules: limits.validationRules,
     plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), ...(limits.plugins as ApolloServerPlugin<RequestContext>[]), operationLog(config, log)],
   });
