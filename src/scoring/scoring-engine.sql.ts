@@ -100,7 +100,7 @@ export function engineSteps(def: ModelDefinition, run: EngineRun): EngineStep[] 
   }
 
   // The run's own partition has no statistics (nor indexes) yet: the next steps join it.
-  if (run.tables) steps.push({ stage: "scores", params: [], sql: `ANALYZE ${tables.accounts}` });
+  if (tables.accounts !== "account_scores") steps.push({ stage: "scores", params: [], sql: `ANALYZE ${tables.accounts}` });
 
   // 6. lead scores ------------------------------------------------------------------------
   // Lead fit depends only on a contact's title, seniority, department and role. The event pass
