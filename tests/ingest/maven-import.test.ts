@@ -18,7 +18,8 @@ const present = fs.existsSync(path.join(DATA, "sales_pipeline.csv"));
 
 if (!present) {
   describe("Maven CRM import", () => {
-    it.skip(`needs the Maven CRM export in ${DATA} (../shared/data/maven-crm); it is not there`, () => undefined);
+    // Reported as skipped, with the reason, only where ../shared/data is absent (it is present in CI).
+    it.skipIf(!present)(`needs the Maven CRM export in ${DATA} (../shared/data/maven-crm); it is not there`, () => undefined);
   });
 } else {
   let server: TestServer;
