@@ -22,6 +22,11 @@ export interface EngineRun {
    * by default the partitioned `account_scores` / `contact_scores` themselves.
    */
   readonly tables?: { readonly accounts: string; readonly contacts: string };
+  /**
+   * Account snapshots only — no lead scores, no transitions: a what-if score that is read and
+   * rolled back (a KPI report's band at `from`) must not compute or compare anything else.
+   */
+  readonly accountsOnly?: boolean;
 }
 
 /**
@@ -101,6 +106,8 @@ export function engineSteps(def: ModelDefinition, run: EngineRun): EngineStep[] 
 
   // The run's own partition has no statistics (nor indexes) yet: the next steps join it.
   if (tables.accounts !== "account_scores") steps.push({ stage: "scores", params: [], sql: `ANALYZE ${tables.accounts}` });
+
+  if (run.accountsOnly) return steps;
 
   // 6. lead scores ------------------------------------------------------------------------
   // Lead fit depends only on a contact's title, seniority, department and role. The event pass
