@@ -28,7 +28,7 @@ export class AccountResolver {
   @Authorized(Permission.READ)
   @Query(() => AccountConnection, { description: "Accounts, filtered and ordered, a page at a time." })
   accounts(@Args(() => AccountsArgs) args: AccountsArgs, @Ctx() ctx: RequestContext): Promise<AccountConnection> {
-    return ctx.services.accounts.list(args.filter, args.orderBy, args.first, args.after);
+    return ctx.services.accounts.list(ctx.loaders, args.filter, args.orderBy, args.first, args.after);
   }
 
   @Authorized(Permission.READ)

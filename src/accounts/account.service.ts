@@ -2,7 +2,8 @@ import type { Config } from "../platform/config/config";
 import type { Database } from "../platform/db/database";
 import { decodeCursor, encodeCursor, pageSize, toPage, withLazyCount } from "../platform/graphql/connection";
 import { BadInputError } from "../platform/errors/errors";
-import { latestRun } from "../scoring/latest-run";
+import { DEFAULT_MODEL_NAME, latestRunLoader } from "../scoring/latest-run";
+import type { Loaders } from "../platform/graphql/loaders";
 import { ACCOUNT_COLUMNS, type AccountRow } from "./account.row";
 import { type AccountFilter, type AccountOrder, AccountOrderField, SortDirection } from "./account-filter.input";
 import type { AccountConnection } from "./account.type";
@@ -34,13 +35,14 @@ export class AccountService {
    * filter or order needs current scores: the latest run is looked up first); the count runs
    * only if `totalCount` is selected.
    */
-  async list(filter: AccountFilter = {}, order: AccountOrder | undefined, first: number | undefined, after: string | undefined): Promise<AccountConnection> {
+  async list(loaders: Loaders, filter: AccountFilter = {}, order: AccountOrder | undefined, first: number | undefined, after: string | undefined): Promise<AccountConnection> {
     const limit = pageSize(first, this.config.pageSize);
     const orderField = order?.field ?? AccountOrderField.NAME;
     const direction = order?.direction ?? SortDirection.ASC;
     const needsScores = orderField === AccountOrderField.SCORE || !!filter.band?.length || !!filter.status?.length
       || filter.scoreMin != null || filter.scoreMax != null;
-    const run = needsScores ? await latestRun(this.db, filter.model ?? undefined) : null;
+    // Through the request's loader: the page's `score` fields reuse this lookup.
+    const run = needsScores ? await latestRunLoader(loaders).load(filter.model ?? DEFAULT_MODEL_NAME) : null;
 
     const p = new Params();
     const where = this.where(filter, p, run !== null, needsScores);

@@ -1,16 +1,12 @@
 import type { Contact, BuyingRole } from "../contacts/contact.type";
 import { CONTACT_COLUMNS } from "../contacts/contact.row";
 import { groupBy, type Loaders } from "../platform/graphql/loaders";
-import { DEFAULT_MODEL_NAME, latestRun, type LatestRun } from "../scoring/latest-run";
+import { DEFAULT_MODEL_NAME, latestRunLoader } from "../scoring/latest-run";
 import type { BuyingCommittee } from "./buying-committee.type";
 
 /** Used when the model line was never run: the committee most B2B deals need. */
 const FALLBACK_COMMITTEE = { requiredRoles: ["DECISION_MAKER", "CHAMPION", "TECHNICAL_EVALUATOR"], engagedThreshold: 10 };
 
-/** The current run of a model line, looked up once per request. */
-export function latestRunLoader(loaders: Loaders) {
-  return loaders.get<string, LatestRun | null>("latestRun", undefined, (names) => Promise.all(names.map((n) => latestRun(loaders.db, n))));
-}
 
 type MemberRow = Contact & { engagement: number; lastEngagedAt: Date | null; requiredRoles: string[] | null; engagedThreshold: number | null };
 

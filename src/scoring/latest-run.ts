@@ -1,4 +1,5 @@
 import type { Database } from "../platform/db/database";
+import type { Loaders } from "../platform/graphql/loaders";
 
 /** The default model line's name: what `score` means when no model is named. */
 export const DEFAULT_MODEL_NAME = "default";
@@ -26,4 +27,9 @@ export async function latestRun(db: Database, modelName: string = DEFAULT_MODEL_
   );
   const row = rows[0];
   return row ? { runId: row.run_id, modelId: row.model_id, asOf: row.as_of } : null;
+}
+
+/** The current run of a model line, looked up once per request whoever asks first (list filters, scores, committees). */
+export function latestRunLoader(loaders: Loaders) {
+  return loaders.get<string, LatestRun | null>("latestRun", undefined, (names) => Promise.all(names.map((n) => latestRun(loaders.db, n))));
 }

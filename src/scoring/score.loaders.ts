@@ -1,4 +1,4 @@
-import { latestRunLoader } from "../accounts/buying-committee.loader";
+import { latestRunLoader } from "./latest-run";
 import { alignToKeys, groupBy, type Loaders } from "../platform/graphql/loaders";
 import { fitExpressions, SqlParams } from "./fit-rules.sql";
 import { DEFAULT_MODEL_NAME } from "./latest-run";
