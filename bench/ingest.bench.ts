@@ -17,11 +17,11 @@
  */
 import "reflect-metadata";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { once } from "node:events";
 import { spawn } from "node:child_process";
+import { freePort } from "../src/platform/db/embedded";
 import { Role } from "../src/auth/roles";
 import type { ImportSummary } from "../src/ingest/import/csv-import";
 import { parseMapping } from "../src/ingest/import/import-mapping";
@@ -123,17 +123,6 @@ async function cliImport(databaseUrl: string, mapping: string, reject: string): 
   clearInterval(timer);
   if (code !== 0) throw new Error(`quorum import exited with ${code}`);
   return { summary: JSON.parse(stdout) as ImportSummary, peakRssMb: peakKb / 1024 };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 const RECORD = "mutation Record($input: [EngagementEventInput!]!) { recordEngagement(input: $input) { inserted updated unchanged errors { index field message } } }";

@@ -1,12 +1,13 @@
 import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GraphQLClient } from "graphql-request";
 import { Role } from "../../src/auth/roles";
 import { importCommand } from "../../src/cli/import.command";
 import { projectRoot } from "../../src/platform/config/paths";
 import type { ImportSummary } from "../../src/ingest/import/csv-import";
+import { runCommand } from "../support/cli";
 import { startTestServer, type TestServer } from "../support/server";
 import { accountOf } from "./helpers";
 import { readRejects, runImportVia, scratchDir } from "./import-support";
@@ -35,16 +36,13 @@ if (!present) {
     const env = { DATABASE_URL: process.env.DATABASE_URL, LOG_LEVEL: process.env.LOG_LEVEL };
     process.env.DATABASE_URL = server.database.url;
     process.env.LOG_LEVEL = "silent";
-    const out: string[] = [];
-    const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => { out.push(String(chunk)); return true; });
     try {
-      const code = await importCommand.run(["--mapping", MAPPING, "--dir", DATA, "--reject", rejectFile, "--json"]);
+      const { code, out } = await runCommand(importCommand, ["--mapping", MAPPING, "--dir", DATA, "--reject", rejectFile, "--json"]);
       expect(code).toBe(0);
+      summary = JSON.parse(out) as ImportSummary;
     } finally {
-      write.mockRestore();
       for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
     }
-    summary = JSON.parse(out.join("")) as ImportSummary;
   });
   afterAll(async () => {
     await server?.stop();

@@ -6,12 +6,13 @@ import "reflect-metadata";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { holdoutCommand } from "../../src/cli/holdout.command";
 import { kpisCommand } from "../../src/cli/kpis.command";
 import { HOLDOUT_COLOUR, TREATED_COLOUR } from "../../src/kpis/kpi-report.html";
 import { chromiumPath, renderDom, screenshot } from "../support/chromium";
-import { readPng } from "../support/png";
+import { runCommand as run } from "../support/cli";
+import { countColour, readPng } from "../support/png";
 import { freshDatabase, type TestDatabase } from "../support/db";
 import { FROM, loadKpiFixture, TO } from "./kpi-fixture";
 
@@ -32,22 +33,6 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs a command and returns its exit code and what it printed on stdout. */
-async function run(command: { run(argv: string[]): Promise<number> }, argv: string[]): Promise<{ code: number; out: string }> {
-  const chunks: string[] = [];
-  const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString());
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-  try {
-    const code = await command.run(argv);
-    return { code, out: chunks.join("") };
-  } finally {
-    spy.mockRestore();
-    err.mockRestore();
-  }
-}
 
 const WINDOW = ["--from", FROM.toISOString(), "--to", TO.toISOString()];
 
@@ -111,16 +96,7 @@ describe("quorum kpis", () => {
     await screenshot(file, png, { width: 1400, height: 1600 });
     expect(fs.statSync(png).size).toBeGreaterThan(20_000);
     const image = readPng(png);
-    const rgb = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-    const count = (hex: string) => {
-      const [r, g, b] = rgb(hex);
-      let n = 0;
-      for (let y = 0; y < image.height; y += 2) for (let x = 0; x < image.width; x += 2) {
-        const [pr, pg, pb] = image.pixel(x, y);
-        if (Math.abs(pr - r!) < 8 && Math.abs(pg - g!) < 8 && Math.abs(pb - b!) < 8) n++;
-      }
-      return n;
-    };
+    const count = (hex: string) => countColour(image, hex);
     // bars were drawn in both colours, not just written into the markup
     expect(count(TREATED_COLOUR)).toBeGreaterThan(500);
     expect(count(HOLDOUT_COLOUR)).toBeGreaterThan(300);

@@ -1,10 +1,9 @@
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { Client } from "pg";
 import type { TestProject } from "vitest/node";
 import { Database } from "../../src/platform/db/database";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "../../src/platform/db/embedded";
+import { freePort, startEmbeddedPostgres, type EmbeddedDatabase } from "../../src/platform/db/embedded";
 import { migrate } from "../../src/platform/db/migrate";
 
 declare module "vitest" {
@@ -70,15 +69,4 @@ export async function admin(serverUrl: string, sql: string): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }

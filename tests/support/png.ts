@@ -70,3 +70,19 @@ export function readPng(file: string): Png {
     },
   };
 }
+
+/**
+ * Pixels of about colour `hex` (`#rrggbb`, each channel within `tolerance`), sampled on every
+ * second row and column: a chart test's proof that bars were drawn, not just written as markup.
+ */
+export function countColour(image: Png, hex: string, tolerance = 8): number {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
+  let n = 0;
+  for (let y = 0; y < image.height; y += 2) {
+    for (let x = 0; x < image.width; x += 2) {
+      const [pr, pg, pb] = image.pixel(x, y);
+      if (Math.abs(pr - r) < tolerance && Math.abs(pg - g) < tolerance && Math.abs(pb - b) < tolerance) n++;
+    }
+  }
+  return n;
+}

@@ -3,18 +3,19 @@
  * and --report (the council's HTML page, checked as headless Chromium renders it: the DOM,
  * and the pixels of a screenshot).
  */
+import { runCommand } from "../support/cli";
 import "reflect-metadata";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trainCommand } from "../../src/cli/train.command";
 import { loadDemo } from "../../src/demo/demo.loader";
 import { CURRENT_COLOUR, EFFECT_COLOUR, PROPOSED_COLOUR, UNCERTAIN_COLOUR } from "../../src/training/training-report.html";
 import type { TrainingRunView } from "../../src/training/training-report";
 import { chromiumPath, renderDom, screenshot } from "../support/chromium";
 import { freshDatabase, type TestDatabase } from "../support/db";
-import { readPng } from "../support/png";
+import { countColour, readPng } from "../support/png";
 
 let database: TestDatabase;
 let dir: string;
@@ -33,21 +34,6 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs the command and returns its exit code and what it printed on stdout. */
-async function run(argv: string[]): Promise<{ code: number; out: string }> {
-  const chunks: string[] = [];
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString());
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-  try {
-    return { code: await trainCommand.run(argv), out: chunks.join("") };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 let view: TrainingRunView;
 let htmlFile: string;
@@ -56,7 +42,7 @@ describe("quorum train", () => {
   it("trains synchronously and prints the full report with --json, the matrix with --dump-dataset", async () => {
     const csv = path.join(dir, "matrix.csv");
     htmlFile = path.join(dir, "report.html");
-    const { code, out } = await run(["--json", "--seed", "2", "--dump-dataset", csv, "--report", htmlFile]);
+    const { code, out } = await runCommand(trainCommand, ["--json", "--seed", "2", "--dump-dataset", csv, "--report", htmlFile]);
     expect(code).toBe(0);
     view = JSON.parse(out) as TrainingRunView;
     expect(view).toMatchObject({ status: "SUCCEEDED", startedBy: "cli", baseModel: { name: "default", version: 1 } });
@@ -81,15 +67,15 @@ describe("quorum train", () => {
   });
 
   it("prints a readable summary and fails clearly with too few outcomes", async () => {
-    const { code, out } = await run(["--no-suggestions", "--folds", "3"]);
+    const { code, out } = await runCommand(trainCommand, ["--no-suggestions", "--folds", "3"]);
     expect(code).toBe(0);
     expect(out).toMatch(/^Training run \d+ on default v1: \d+ closed deals \(\d+ won, \d+ lost\), \d+ of 32 criteria used, backend (wasm|cpu|tensorflow)\./);
     expect(out).toMatch(/AUC: current model 0\.\d{3} \(holdout deals 0\.\d{3}\) \| fitted: cross-validated 0\.\d{3}, holdout 0\.\d{3}/);
     expect(out).toContain("points of total now → proposed");
     expect(out).toMatch(/Review: reviewWeightProposal\(id: "\d+"/);
-    await expect(run(["--closed-to", "2020-01-01"])).rejects.toThrow(/^TOO_FEW_OUTCOMES: Training needs at least 10 won and 10 lost deals; found 0 won and 0 lost\./);
-    await expect(run(["--l2", "abc"])).rejects.toThrow(/--l2 must be a number/);
-    await expect(run(["--model", "x", "--base-model-id", "1"])).rejects.toThrow(/Pass one of/);
+    await expect(runCommand(trainCommand, ["--closed-to", "2020-01-01"])).rejects.toThrow(/^TOO_FEW_OUTCOMES: Training needs at least 10 won and 10 lost deals; found 0 won and 0 lost\./);
+    await expect(runCommand(trainCommand, ["--l2", "abc"])).rejects.toThrow(/--l2 must be a number/);
+    await expect(runCommand(trainCommand, ["--model", "x", "--base-model-id", "1"])).rejects.toThrow(/Pass one of/);
   });
 
   it.skipIf(!chromiumPath())("writes a self-contained HTML report whose charts Chromium renders with the report's numbers", async () => {
@@ -123,16 +109,7 @@ describe("quorum train", () => {
     const png = path.join(dir, "report.png");
     await screenshot(htmlFile, png, { width: 1200, height: 2400 });
     const image = readPng(png);
-    const rgb = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-    const count = (hex: string) => {
-      const [r, g, b] = rgb(hex);
-      let n = 0;
-      for (let y = 0; y < image.height; y += 2) for (let x = 0; x < image.width; x += 2) {
-        const [pr, pg, pb] = image.pixel(x, y);
-        if (Math.abs(pr - r!) < 8 && Math.abs(pg - g!) < 8 && Math.abs(pb - b!) < 8) n++;
-      }
-      return n;
-    };
+    const count = (hex: string) => countColour(image, hex);
     expect(count(PROPOSED_COLOUR)).toBeGreaterThan(400); // proposed bars and the calibration curve
     expect(count(CURRENT_COLOUR)).toBeGreaterThan(300); // current bars
     expect(count(UNCERTAIN_COLOUR) + count(EFFECT_COLOUR)).toBeGreaterThan(100); // coefficient intervals

@@ -4,11 +4,12 @@
  * on those attributes; and the Maven CRM deals under the default model. Both go through the CLI
  * as an operator would: `quorum import`, then `quorum train`.
  */
+import { runCommand as run } from "../support/cli";
 import "reflect-metadata";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importCommand } from "../../src/cli/import.command";
 import { trainCommand } from "../../src/cli/train.command";
 import { projectRoot } from "../../src/platform/config/paths";
@@ -38,20 +39,6 @@ async function useFreshDatabase(): Promise<TestDatabase> {
   return d;
 }
 
-async function run(command: { run(argv: string[]): Promise<number> }, argv: string[]): Promise<{ code: number; out: string }> {
-  const chunks: string[] = [];
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString());
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-  try {
-    return { code: await command.run(argv), out: chunks.join("") };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 describe.skipIf(!fs.existsSync(SALVIRT))("Salvirt B2B opportunities", () => {
   it("import as accounts with attributes and one deal each, and train a better-than-chance model with a proposal", async () => {

@@ -89,6 +89,18 @@ function releaseExitHooks(): void {
   for (const event of hook.hookedEvents()) hook.unhookEvent(event);
 }
 
+/** A port that was free a moment ago (the OS picks it): for test and benchmark databases. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 async function assertPortFree(port: number): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const probe = net.createServer();
