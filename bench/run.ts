@@ -6,7 +6,8 @@ import { prepareBenchData } from "./data";
  * `npm run bench`: the dashboard queries against a 100k-account demo set, served by the real
  * server process, at 16 (and by default 64) concurrent connections.
  *
- * BENCH_ACCOUNTS (100000), BENCH_CONNECTIONS ("16,64"), BENCH_SECONDS (60),
+ * BENCH_ACCOUNTS (100000), BENCH_CONNECTIONS ("16,64"), BENCH_SECONDS (60), BENCH_ONLY (a part of
+ * scenario names, e.g. "account"),
  * BENCH_KEEP=true keeps the database for the next run (it is reused when its size matches).
  */
 async function main(): Promise<void> {
@@ -22,7 +23,8 @@ async function main(): Promise<void> {
     const server = await startServerProcess(bench.url, adminKey, 4_455);
     const results: LoadResult[] = [];
     try {
-      for (const scenario of DASHBOARD_SCENARIOS) {
+      const only = process.env.BENCH_ONLY?.toLowerCase();
+      for (const scenario of DASHBOARD_SCENARIOS.filter((s) => !only || s.name.toLowerCase().includes(only))) {
         const body = JSON.stringify({ query: scenario.query, variables: scenario.variables(prep), operationName: scenario.operationName });
         // One request first: it must succeed, and it warms caches.
         const check = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${adminKey}` }, body });

@@ -3,6 +3,7 @@ import type { Database } from "../platform/db/database";
 import { decodeCursor, encodeCursor, pageSize, toPage, withLazyCount } from "../platform/graphql/connection";
 import { BadInputError } from "../platform/errors/errors";
 import { DEFAULT_MODEL_NAME, latestRunLoader } from "../scoring/latest-run";
+import { isRowId } from "../platform/graphql/ids";
 import type { Loaders } from "../platform/graphql/loaders";
 import { ACCOUNT_COLUMNS, type AccountRow } from "./account.row";
 import { type AccountFilter, type AccountOrder, AccountOrderField, SortDirection } from "./account-filter.input";
@@ -31,42 +32,105 @@ export class AccountService {
   constructor(private readonly db: Database, private readonly config: Config) {}
 
   /**
-   * One page of accounts: filters and keyset ordering run in one statement (two when the
-   * filter or order needs current scores: the latest run is looked up first); the count runs
-   * only if `totalCount` is selected.
+   * One page of accounts: filters and keyset ordering run in one statement (plus the current
+   * run's lookup when the filter or order needs scores); the count runs only if `totalCount`
+   * is selected. Score order walks the run's `(run_id, total, account_id)` index, so a page
+   * costs the same at 100 and at 100k accounts.
    */
   async list(loaders: Loaders, filter: AccountFilter = {}, order: AccountOrder | undefined, first: number | undefined, after: string | undefined): Promise<AccountConnection> {
     const limit = pageSize(first, this.config.pageSize);
     const orderField = order?.field ?? AccountOrderField.NAME;
     const direction = order?.direction ?? SortDirection.ASC;
-    const needsScores = orderField === AccountOrderField.SCORE || !!filter.band?.length || !!filter.status?.length
-      || filter.scoreMin != null || filter.scoreMax != null;
+    const scoreFiltered = !!filter.band?.length || !!filter.status?.length || filter.scoreMin != null || filter.scoreMax != null;
+    const needsScores = orderField === AccountOrderField.SCORE || scoreFiltered;
     // Through the request's loader: the page's `score` fields reuse this lookup.
     const run = needsScores ? await latestRunLoader(loaders).load(filter.model ?? DEFAULT_MODEL_NAME) : null;
 
     const p = new Params();
     const where = this.where(filter, p, run !== null, needsScores);
-    const scoreJoin = run
-      ? `LEFT JOIN account_scores s ON s.run_id = ${p.add(run.runId)} AND s.as_of = ${p.add(run.asOf)} AND s.account_id = a.id`
-      : needsScores ? "LEFT JOIN (SELECT NULL::real AS total) s ON false" : "";
-    const key = ORDER_KEYS[orderField];
-    const countSql = `SELECT count(*)::int AS n FROM accounts a ${scoreJoin} ${where.length ? `WHERE ${where.join(" AND ")}` : ""}`;
-    const countParams = [...p.values];
+    const filterParams = [...p.values];
+    /** The run's snapshots (one partition); joined to an account by `s.account_id = a.id`. */
+    const runMatch = run ? `s.run_id = ${p.add(run.runId)} AND s.as_of = ${p.add(run.asOf)}` : "";
+    const runJoin = run ? `${runMatch} AND s.account_id = a.id` : "";
+    const count = scoreFiltered && run
+      ? { sql: `SELECT count(*)::int AS n FROM accounts a JOIN account_scores s ON ${runJoin} WHERE ${where.join(" AND ")}`, params: [...p.values] }
+      : { sql: `SELECT count(*)::int AS n FROM accounts a ${where.length ? `WHERE ${where.join(" AND ")}` : ""}`, params: filterParams };
 
+    const rows = orderField === AccountOrderField.SCORE && run
+      ? await this.pageByScore(p, where, runMatch, scoreFiltered, direction, limit, after)
+      : await this.pageByKey(p, where, runJoin, needsScores, ORDER_KEYS[orderField], direction, limit, after);
+    const page = toPage(rows, limit, after, (r) => encodeCursor([r.sort_key, r.id]), stripSortKey);
+    return withLazyCount(page, () => this.db.query<{ n: number }>(count.sql, count.params).then((r) => r[0]!.n));
+  }
+
+  /** Keyset page over one sort expression (the fallback for SCORE when no run exists: every key is the floor). */
+  private pageByKey(p: Params, where: string[], runJoin: string, needsScores: boolean, key: { expr: string; cast: string },
+    direction: SortDirection, limit: number, after: string | undefined): Promise<SortedRow[]> {
+    const scoreJoin = runJoin ? `LEFT JOIN account_scores s ON ${runJoin}` : needsScores ? "LEFT JOIN (SELECT NULL::real AS total) s ON false" : "";
     const pageWhere = [...where];
     if (after) {
       const [sortValue, id] = decodeCursor(after, 2);
       const cmp = direction === SortDirection.ASC ? ">" : "<";
-      pageWhere.push(`(${key.expr}, a.id) ${cmp} (${p.add(sortValue)}::${key.cast}, ${p.add(String(id))}::bigint)`);
+      pageWhere.push(`(${key.expr}, a.id) ${cmp} (${p.add(sortValue)}::${key.cast}, ${p.add(cursorId(id))}::bigint)`);
     }
-    const sql = `SELECT ${ACCOUNT_COLUMNS}, (${key.expr})::text AS sort_key
+    return this.db.query<SortedRow>(`SELECT ${ACCOUNT_COLUMNS}, (${key.expr})::text AS sort_key
       FROM accounts a ${scoreJoin}
       ${pageWhere.length ? `WHERE ${pageWhere.join(" AND ")}` : ""}
       ORDER BY ${key.expr} ${direction}, a.id ${direction}
-      LIMIT ${p.add(limit + 1)}`;
-    const rows = await this.db.query<AccountRow & { sort_key: string }>(sql, p.values);
-    const page = toPage(rows, limit, after, (r) => encodeCursor([r.sort_key, r.id]), stripSortKey);
-    return withLazyCount(page, () => this.db.query<{ n: number }>(countSql, countParams).then((r) => r[0]!.n));
+      LIMIT ${p.add(limit + 1)}`, p.values);
+  }
+
+  /**
+   * Score order as two sections, each an index walk: accounts the run scored, by (total, id),
+   * and accounts it did not (created since, sort key −1), by id. DESC reads scored then
+   * unscored, ASC the reverse; the second section is read only when the page reaches it.
+   */
+  private async pageByScore(p: Params, where: string[], runMatch: string, scoreFiltered: boolean,
+    direction: SortDirection, limit: number, after: string | undefined): Promise<SortedRow[]> {
+    const desc = direction === SortDirection.DESC;
+    const cmp = desc ? "<" : ">";
+    let cursor: { total: number; id: string } | null = null;
+    if (after) {
+      const [sortValue, id] = decodeCursor(after, 2);
+      const total = Number(sortValue);
+      if (!Number.isFinite(total)) throw new BadInputError("The cursor is not valid for a list ordered by score; pass an endCursor from the same query.", { field: "after" });
+      cursor = { total, id: cursorId(id) };
+    }
+    const inUnscored = cursor !== null && cursor.total < 0;
+    const sections: ("scored" | "unscored")[] = [];
+    const wantScored = !(desc && inUnscored);
+    const wantUnscored = !scoreFiltered && !(!desc && cursor !== null && !inUnscored);
+    if (desc) {
+      if (wantScored) sections.push("scored");
+      if (wantUnscored) sections.push("unscored");
+    } else {
+      if (wantUnscored) sections.push("unscored");
+      if (wantScored) sections.push("scored");
+    }
+
+    const rows: SortedRow[] = [];
+    for (const section of sections) {
+      const q = new Params();
+      q.values.push(...p.values);
+      const w = [...where];
+      let sql: string;
+      if (section === "scored") {
+        if (cursor && !inUnscored) w.push(`(s.total, s.account_id) ${cmp} (${q.add(cursor.total)}::real, ${q.add(cursor.id)}::bigint)`);
+        sql = `SELECT ${ACCOUNT_COLUMNS}, s.total::float8::text AS sort_key
+          FROM account_scores s JOIN accounts a ON a.id = s.account_id
+          WHERE ${[runMatch, ...w].join(" AND ")}
+          ORDER BY s.total ${direction}, s.account_id ${direction}`;
+      } else {
+        if (cursor && inUnscored) w.push(`a.id ${cmp} ${q.add(cursor.id)}::bigint`);
+        sql = `SELECT ${ACCOUNT_COLUMNS}, '-1' AS sort_key
+          FROM accounts a
+          WHERE NOT EXISTS (SELECT 1 FROM account_scores s WHERE ${runMatch} AND s.account_id = a.id) ${w.length ? `AND ${w.join(" AND ")}` : ""}
+          ORDER BY a.id ${direction}`;
+      }
+      rows.push(...await this.db.query<SortedRow>(`${sql} LIMIT ${q.add(limit + 1 - rows.length)}`, q.values));
+      if (rows.length > limit) break;
+    }
+    return rows;
   }
 
   async byDomain(domain: string): Promise<AccountRow | null> {
@@ -83,7 +147,7 @@ export class AccountService {
     if (filter.isTarget != null) w.push(`a.is_target = ${p.add(filter.isTarget)}`);
     if (filter.isHoldout != null) w.push(`a.is_holdout = ${p.add(filter.isHoldout)}`);
     if (filter.parentId != null) {
-      if (!/^\d+$/.test(filter.parentId)) throw new BadInputError(`parentId must be an account id (got "${filter.parentId}")`, { field: "filter.parentId" });
+      if (!isRowId(filter.parentId)) throw new BadInputError(`parentId must be an account id (got "${filter.parentId}")`, { field: "filter.parentId" });
       w.push(`a.parent_id = ${p.add(filter.parentId)}::bigint`);
     }
     if (filter.search != null && filter.search.trim() !== "") {
@@ -101,6 +165,13 @@ export class AccountService {
     }
     return w;
   }
+}
+
+type SortedRow = AccountRow & { sort_key: string };
+
+function cursorId(id: unknown): string {
+  if (!isRowId(String(id))) throw new BadInputError("The cursor is not valid for this list; pass an endCursor from the same query.", { field: "after" });
+  return String(id);
 }
 
 function stripSortKey(row: AccountRow & { sort_key?: string }): AccountRow {

@@ -4,7 +4,7 @@ import { fitExpressions, SqlParams } from "./fit-rules.sql";
 import { DEFAULT_MODEL_NAME } from "./latest-run";
 import { MODEL_COLUMNS, type ModelDefinition, type ModelRow } from "./model.types";
 import { fitOnlyLeadScore } from "./scoring-math";
-import { toScoringModel } from "./scoring-model.type";
+import { toScoringModel, type ScoringModel } from "./scoring-model.type";
 import type { AccountScore, AccountScoreStatus, ContactScore, LeadStatus, ScoreContribution } from "./score.type";
 
 export function modelById(loaders: Loaders) {
@@ -28,36 +28,47 @@ interface AccountScoreRow {
   grade: string;
   status: AccountScoreStatus;
   engagedContacts: number;
-  contributions: number[];
+  /** The stored `real[]` as text: parsed only when a client asks for the explanation. */
+  contributions: string;
 }
 
 const ACCOUNT_SCORE_COLUMNS = `s.account_id::text AS "accountId", s.run_id::text AS "runId", s.model_id::text AS "modelId", s.as_of AS "asOf",
-  s.total, s.fit, s.engagement, s.intent, s.committee, s.band, s.grade, s.status, s.engaged_contacts AS "engagedContacts", s.contributions`;
+  s.total, s.fit, s.engagement, s.intent, s.committee, s.band, s.grade, s.status, s.engaged_contacts AS "engagedContacts", s.contributions::text AS contributions`;
 
 /** Rebuilds the explanation: the stored array lines up with the run's model's `criteria`. */
 export function explain(criteria: ModelDefinition["criteria"], values: readonly number[]): ScoreContribution[] {
   return criteria.map((c, i) => ({ component: c.component as ScoreContribution["component"], criterion: c.key, label: c.label, points: values[i] ?? 0 }));
 }
 
-function toAccountScore(row: AccountScoreRow, model: ModelRow): AccountScore {
+/** `{1.5,0,-2.25}` → [1.5, 0, −2.25]: PostgreSQL's text form of a `real[]` without NULLs. */
+export function parseRealArray(text: string): number[] {
+  return text.length <= 2 ? [] : text.slice(1, -1).split(",").map(Number);
+}
+
+function toAccountScore(row: AccountScoreRow, model: ModelRow, scoringModel: ScoringModel): AccountScore {
   const def = model.definition;
   const band = def.bands.find((b) => b.name === row.band);
-  return {
-    runId: row.runId, asOf: row.asOf, model: toScoringModel(model),
+  const score = {
+    runId: row.runId, asOf: row.asOf, model: scoringModel,
     total: row.total, fit: row.fit, engagement: row.engagement, intent: row.intent, committee: row.committee,
     band: row.band, play: band?.play ?? null, slaHours: band?.slaHours ?? null, grade: row.grade, status: row.status,
-    engagedContacts: row.engagedContacts, contributions: explain(def.criteria, row.contributions),
+    engagedContacts: row.engagedContacts,
   };
+  // History pages rarely select the explanation; building it for every snapshot was most of their cost.
+  return Object.defineProperty(score, "contributions", { enumerable: true, get: () => explain(def.criteria, parseRealArray(row.contributions)) }) as AccountScore;
 }
 
 /** Loads the models of `rows` (one statement for all of them) and builds the scores. */
 async function withModels(loaders: Loaders, rows: readonly AccountScoreRow[]): Promise<Map<AccountScoreRow, AccountScore>> {
   const ids = [...new Set(rows.map((r) => r.modelId))];
-  const models = new Map<string, ModelRow | null>((await modelById(loaders).loadMany(ids)).map((m, i) => [ids[i]!, m instanceof Error ? null : m]));
+  const models = new Map<string, { row: ModelRow; type: ScoringModel }>();
+  (await modelById(loaders).loadMany(ids)).forEach((m, i) => {
+    if (m && !(m instanceof Error)) models.set(ids[i]!, { row: m, type: toScoringModel(m) });
+  });
   const out = new Map<AccountScoreRow, AccountScore>();
   for (const r of rows) {
     const m = models.get(r.modelId);
-    if (m) out.set(r, toAccountScore(r, m));
+    if (m) out.set(r, toAccountScore(r, m.row, m.type));
   }
   return out;
 }
