@@ -7,14 +7,14 @@ import { ACCOUNT_COLUMNS, type AccountRow } from "./account.row";
 
 export function accountById(loaders: Loaders) {
   return loaders.get<string, AccountRow | null>("accountById", undefined, async (ids) => {
-    const rows = await loaders.db.query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = ANY($1::bigint[])`, [ids]);
+    const rows = await loaders.db.prepared<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = ANY($1::bigint[])`, [ids]);
     return alignToKeys(ids, rows, (r) => r.id);
   });
 }
 
 export function subsidiariesByParent(loaders: Loaders) {
   return loaders.get<string, AccountRow[]>("subsidiaries", undefined, async (ids) => {
-    const rows = await loaders.db.query<AccountRow>(
+    const rows = await loaders.db.prepared<AccountRow>(
       `SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.parent_id = ANY($1::bigint[]) ORDER BY lower(a.name), a.id`, [ids]);
     return groupBy(ids, rows, (r) => r.parentId!);
   });
@@ -22,7 +22,7 @@ export function subsidiariesByParent(loaders: Loaders) {
 
 export function contactsByAccount(loaders: Loaders, role: string | null) {
   return loaders.get<string, Contact[]>("contactsByAccount", role, async (ids) => {
-    const rows = await loaders.db.query<Contact>(
+    const rows = await loaders.db.prepared<Contact>(
       `SELECT ${CONTACT_COLUMNS} FROM contacts c
         WHERE c.account_id = ANY($1::bigint[]) AND ($2::text IS NULL OR c.role = $2)
         ORDER BY c.id`, [ids, role]);
@@ -32,7 +32,7 @@ export function contactsByAccount(loaders: Loaders, role: string | null) {
 
 export function dealsByAccount(loaders: Loaders, outcome: DealOutcome | null) {
   return loaders.get<string, Deal[]>("dealsByAccount", outcome, async (ids) => {
-    const rows = await loaders.db.query<Deal>(
+    const rows = await loaders.db.prepared<Deal>(
       `SELECT d.id::text AS id, d.external_id AS "externalId", d.name, d.amount::float8 AS amount, d.stage, d.outcome,
               d.created_at AS "createdAt", d.closed_at AS "closedAt", d.account_id::text AS "accountId"
          FROM deals d
@@ -44,7 +44,7 @@ export function dealsByAccount(loaders: Loaders, outcome: DealOutcome | null) {
 
 export function intentByAccount(loaders: Loaders, since: Date | null) {
   return loaders.get<string, IntentSignal[]>("intentByAccount", since?.toISOString() ?? null, async (ids) => {
-    const rows = await loaders.db.query<IntentSignal & { accountId: string }>(
+    const rows = await loaders.db.prepared<IntentSignal & { accountId: string }>(
       `SELECT i.id::text AS id, i.topic, i.strength::float8 AS strength, i.observed_at AS "observedAt",
               NULLIF(i.source, '') AS source, i.account_id::text AS "accountId"
          FROM intent_signals i
@@ -62,7 +62,7 @@ export type EventRow = EngagementEvent & { accountId: string };
  */
 export function eventsByAccount(loaders: Loaders, args: { limit: number; since: Date | null; before: [string, string] | null }) {
   return loaders.get<string, EventRow[]>("eventsByAccount", args, async (ids) => {
-    const rows = await loaders.db.query<EventRow>(
+    const rows = await loaders.db.prepared<EventRow>(
       `SELECT e.id::text AS id, e.external_id AS "externalId", e.type, e.channel, e.asset, e.occurred_at AS "occurredAt",
               e.source, e.contact_id::text AS "contactId", e.contact_email AS "contactEmail", e.is_bot AS "isBot",
               e.bot_reason AS "botReason", a.id::text AS "accountId"
@@ -81,7 +81,7 @@ export function eventsByAccount(loaders: Loaders, args: { limit: number; since: 
 
 export function eventCountByAccount(loaders: Loaders, since: Date | null) {
   return loaders.get<string, number>("eventCountByAccount", since?.toISOString() ?? null, async (ids) => {
-    const rows = await loaders.db.query<{ accountId: string; n: number }>(
+    const rows = await loaders.db.prepared<{ accountId: string; n: number }>(
       `SELECT account_id::text AS "accountId", count(*)::int AS n FROM engagement_events
         WHERE account_id = ANY($1::bigint[]) AND ($2::timestamptz IS NULL OR occurred_at >= $2)
         GROUP BY account_id`, [ids, since]);

@@ -19,7 +19,7 @@ type MemberRow = Contact & { engagement: number; lastEngagedAt: Date | null; req
 export function committeeByAccount(loaders: Loaders, modelName: string = DEFAULT_MODEL_NAME) {
   return loaders.get<string, BuyingCommittee>("committeeByAccount", modelName, async (ids) => {
     const run = await latestRunLoader(loaders).load(modelName);
-    const rows = await loaders.db.query<MemberRow>(
+    const rows = await loaders.db.prepared<MemberRow>(
       `SELECT ${CONTACT_COLUMNS},
               COALESCE(cs.engagement, 0)::float8 AS engagement,
               (SELECT max(e.occurred_at) FROM engagement_events e

@@ -16,7 +16,7 @@ export interface LatestRun {
  * no active version or it was never run.
  */
 export async function latestRun(db: Database, modelName: string = DEFAULT_MODEL_NAME): Promise<LatestRun | null> {
-  const rows = await db.query<{ run_id: string; model_id: string; as_of: Date }>(
+  const rows = await db.prepared<{ run_id: string; model_id: string; as_of: Date }>(
     `SELECT r.id::text AS run_id, m.id::text AS model_id, r.as_of
        FROM scoring_models m
        JOIN scoring_runs r ON r.model_id = m.id AND r.status = 'SUCCEEDED'

@@ -9,7 +9,7 @@ import type { AccountScore, AccountScoreStatus, ContactScore, LeadStatus, ScoreC
 
 export function modelById(loaders: Loaders) {
   return loaders.get<string, ModelRow | null>("scoringModelById", undefined, async (ids) => {
-    const rows = await loaders.db.query<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM scoring_models m WHERE m.id = ANY($1::bigint[])`, [ids]);
+    const rows = await loaders.db.prepared<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM scoring_models m WHERE m.id = ANY($1::bigint[])`, [ids]);
     return alignToKeys(ids, rows, (r) => r.id);
   });
 }
@@ -81,7 +81,7 @@ export function currentScoreByAccount(loaders: Loaders, modelName: string = DEFA
   return loaders.get<string, AccountScore | null>("currentScoreByAccount", modelName, async (ids) => {
     const run = await latestRunLoader(loaders).load(modelName);
     if (!run) return ids.map(() => null);
-    const rows = await loaders.db.query<AccountScoreRow>(
+    const rows = await loaders.db.prepared<AccountScoreRow>(
       `SELECT ${ACCOUNT_SCORE_COLUMNS} FROM account_scores s
         WHERE s.run_id = $1 AND s.as_of = $2 AND s.account_id = ANY($3::bigint[])`, [run.runId, run.asOf, ids]);
     const scores = await withModels(loaders, rows);
@@ -103,7 +103,7 @@ export interface HistoryArgs {
  */
 export function scoreHistoryByAccount(loaders: Loaders, args: HistoryArgs) {
   return loaders.get<string, AccountScore[]>("scoreHistoryByAccount", args, async (ids) => {
-    const rows = await loaders.db.query<AccountScoreRow>(
+    const rows = await loaders.db.prepared<AccountScoreRow>(
       `SELECT ${ACCOUNT_SCORE_COLUMNS} FROM account_scores s
         WHERE s.account_id = ANY($1::bigint[])
           AND ($2::timestamptz IS NULL OR s.as_of >= $2) AND ($3::timestamptz IS NULL OR s.as_of <= $3)
@@ -137,7 +137,7 @@ export function currentScoreByContact(loaders: Loaders, modelName: string = DEFA
     if (!model) return ids.map(() => null);
     const def = model.definition;
     const base = { runId: run.runId, asOf: run.asOf, model: toScoringModel(model) };
-    const stored = await loaders.db.query<ContactScoreRow>(
+    const stored = await loaders.db.prepared<ContactScoreRow>(
       `SELECT s.contact_id::text AS "contactId", s.total, s.fit, s.engagement, s.status, s.contributions
          FROM contact_scores s WHERE s.run_id = $1 AND s.as_of = $2 AND s.contact_id = ANY($3::bigint[])`, [run.runId, run.asOf, ids]);
     const result = new Map<string, ContactScore | null>();

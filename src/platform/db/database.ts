@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import { createHash } from "node:crypto";
 import type { Pool, PoolClient, QueryResultRow } from "pg";
 import { DataSource } from "typeorm";
 import type { PostgresDriver } from "typeorm/driver/postgres/PostgresDriver";
@@ -24,6 +25,8 @@ export class Database {
   /** When set, the text of every statement sent is pushed here (tests and diagnostics). */
   trace: string[] | null = null;
 
+  private readonly statementNames = new Map<string, string>();
+
   private constructor(readonly dataSource: DataSource, readonly pool: Pool) {}
 
   static async connect(opts: DatabaseOptions): Promise<Database> {
@@ -46,7 +49,7 @@ export class Database {
     const pool = (dataSource.driver as PostgresDriver).master as Pool;
     const db = new Database(dataSource, pool);
     // 'acquire' also covers the client TypeORM opened before this listener existed.
-    pool.on("acquire", (client) => db.instrument(client));
+    pool.on("acquire", (client) => db.adopt(client));
     // An idle client whose server went away emits 'error'; the pool replaces it on next use.
     pool.on("error", () => undefined);
     return db;
@@ -55,6 +58,22 @@ export class Database {
   /** Runs one statement and returns its rows. */
   async query<T extends QueryResultRow = Record<string, unknown>>(text: string, params: readonly unknown[] = []): Promise<T[]> {
     const result = await this.pool.query<T>(text, params as unknown[]);
+    return result.rows;
+  }
+
+  /**
+   * Runs one statement as a named prepared statement: each connection parses it once and
+   * PostgreSQL's plan cache may keep its plan. For the fixed texts of per-request loaders,
+   * where planning over score partitions costs as much as running; never for SQL with values
+   * written into its text (every variant would stay prepared on every connection).
+   */
+  async prepared<T extends QueryResultRow = Record<string, unknown>>(text: string, params: readonly unknown[] = []): Promise<T[]> {
+    let name = this.statementNames.get(text);
+    if (!name) {
+      name = `q${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+      this.statementNames.set(text, name);
+    }
+    const result = await this.pool.query<T>({ name, text, values: params as unknown[] });
     return result.rows;
   }
 
@@ -78,10 +97,15 @@ export class Database {
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 
-  private instrument(client: PoolClient): void {
+  private adopt(client: PoolClient): void {
     const marked = client as PoolClient & { [INSTRUMENTED]?: true };
     if (marked[INSTRUMENTED]) return;
     marked[INSTRUMENTED] = true;
+    // A checked-out client whose server goes away (restart, failover, terminated backend) emits
+    // 'error' even while a query is running, and the pool listens only to idle ones: unheard,
+    // it would crash the process. The running query rejects with the same error, and the pool
+    // discards the broken client when it is released.
+    client.on("error", () => undefined);
     const original = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
       this.statements++;
