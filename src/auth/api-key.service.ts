@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import type { Database } from "../platform/db/database";
 import { NotFoundError, BadInputError } from "../platform/errors/errors";
+import { isRowId } from "../platform/graphql/ids";
 import { ApiKeyEntity } from "./api-key.entity";
 import { Role } from "./roles";
 
@@ -46,7 +47,7 @@ export class ApiKeyService {
 
   async revoke(id: string): Promise<ApiKeyEntity> {
     const repo = this.db.dataSource.getRepository(ApiKeyEntity);
-    const found = /^\d+$/.test(id) ? await repo.findOneBy({ id }) : null;
+    const found = isRowId(id) ? await repo.findOneBy({ id }) : null;
     if (!found) throw new NotFoundError("API key", id);
     if (!found.revokedAt) {
       found.revokedAt = new Date();

@@ -2,6 +2,7 @@ import { ensureDefaultModel } from "../scoring/default-model";
 import { DEFAULT_MODEL_NAME } from "../scoring/latest-run";
 import { withServices } from "./bootstrap";
 import { type Command, parseOptions, progressBar, UsageError } from "./command";
+import { isRowId } from "../platform/graphql/ids";
 
 export const scoreCommand: Command = {
   summary: "Run the scoring engine: snapshot every account and engaged contact as of a time.",
@@ -19,7 +20,7 @@ for it (30 s at most). Prints accounts, contacts, band counts, transitions and s
       asOf = new Date(values["as-of"]);
       if (Number.isNaN(asOf.getTime())) throw new UsageError(`--as-of must be an ISO time such as 2026-11-01T00:00:00Z (got "${values["as-of"]}")`);
     }
-    if (values["model-id"] !== undefined && !/^\d+$/.test(values["model-id"])) throw new UsageError(`--model-id must be a model id (got "${values["model-id"]}")`);
+    if (values["model-id"] !== undefined && !isRowId(values["model-id"])) throw new UsageError(`--model-id must be a model id (got "${values["model-id"]}")`);
     return withServices(async ({ db, services }) => {
       const modelName = values.model ?? DEFAULT_MODEL_NAME;
       if (!values["model-id"] && modelName === DEFAULT_MODEL_NAME) await ensureDefaultModel(db);

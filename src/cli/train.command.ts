@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Database } from "../platform/db/database";
+import { isRowId } from "../platform/graphql/ids";
 import type { Services } from "../platform/services";
 import { normaliseModelInput, type ScoringModelInputData } from "../scoring/model-validation";
 import type { CriterionFeature } from "../training/criteria";
@@ -43,7 +44,7 @@ log-odds effect, and records everything as a training run the council reviews th
     });
     const picked = ["base-model-id", "model", "model-file"].filter((k) => values[k as keyof typeof values] !== undefined);
     if (picked.length > 1) throw new UsageError(`Pass one of --base-model-id, --model and --model-file (got ${picked.map((k) => `--${k}`).join(", ")}).`);
-    if (values["base-model-id"] !== undefined && !/^\d+$/.test(values["base-model-id"])) throw new UsageError(`--base-model-id must be a model id (got "${values["base-model-id"]}")`);
+    if (values["base-model-id"] !== undefined && !isRowId(values["base-model-id"])) throw new UsageError(`--base-model-id must be a model id (got "${values["base-model-id"]}")`);
     const modelFile = values["model-file"] ? readModelFile(values["model-file"]) : null;
     const input = {
       l2: numberOption(values.l2, "l2"),

@@ -2,6 +2,7 @@ import type { Config } from "../platform/config/config";
 import type { Database } from "../platform/db/database";
 import { decodeCursor, encodeCursor, pageSize, toPage, withLazyCount } from "../platform/graphql/connection";
 import { BadInputError } from "../platform/errors/errors";
+import { isRowId } from "../platform/graphql/ids";
 import { CONTACT_COLUMNS } from "./contact.row";
 import type { ContactFilter } from "./contact-filter.input";
 import type { Contact, ContactConnection } from "./contact.type";
@@ -16,7 +17,7 @@ export class ContactService {
     const add = (v: unknown) => `$${params.push(v)}`;
     const w: string[] = [];
     if (filter.accountId != null) {
-      if (!/^\d+$/.test(filter.accountId)) throw new BadInputError(`accountId must be an account id (got "${filter.accountId}")`, { field: "filter.accountId" });
+      if (!isRowId(filter.accountId)) throw new BadInputError(`accountId must be an account id (got "${filter.accountId}")`, { field: "filter.accountId" });
       w.push(`c.account_id = ${add(filter.accountId)}::bigint`);
     }
     if (filter.accountDomain != null) w.push(`c.account_id = (SELECT id FROM accounts WHERE domain = lower(${add(filter.accountDomain.trim())}))`);

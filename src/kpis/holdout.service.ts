@@ -2,6 +2,7 @@ import type { Config } from "../platform/config/config";
 import type { Database } from "../platform/db/database";
 import { decodeCursor, encodeCursor, pageSize, toPage, withLazyCount } from "../platform/graphql/connection";
 import { BadInputError } from "../platform/errors/errors";
+import { isRowId } from "../platform/graphql/ids";
 import { DEFAULT_MODEL_NAME, latestRun } from "../scoring/latest-run";
 import { type HoldoutAssignment, type HoldoutAssignmentConnection, HoldoutStratifyBy, type HoldoutStratum } from "./holdout.type";
 
@@ -136,7 +137,7 @@ export class HoldoutService {
   async list(first: number | undefined, after: string | undefined): Promise<HoldoutAssignmentConnection> {
     const limit = pageSize(first, this.config.pageSize);
     const before = after ? String(decodeCursor(after, 1)[0]) : null;
-    if (before !== null && !/^\d+$/.test(before)) throw new BadInputError("The cursor is not valid for this list; pass an endCursor from the same query.", { field: "after" });
+    if (before !== null && !isRowId(before)) throw new BadInputError("The cursor is not valid for this list; pass an endCursor from the same query.", { field: "after" });
     const rows = await this.db.query<HoldoutAssignment>(
       `SELECT ${ASSIGNMENT_COLUMNS} FROM holdout_assignments h
         WHERE ($1::bigint IS NULL OR h.id < $1) ORDER BY h.id DESC LIMIT $2`, [before, limit + 1]);

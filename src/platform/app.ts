@@ -74,6 +74,7 @@ export interface App {
 export async function startApi(config: Config, log: Logger, connected: Pick<Connected, "db" | "close">): Promise<App> {
   const services = createServices(connected.db, config, log);
   await services.training.recoverAbandoned();
+  await services.scoring.runner.recoverAbandoned();
   const http = await startHttpServer({ config, db: connected.db, services, log }, { host: config.host, port: config.port });
   let stopping: Promise<void> | undefined;
   return {

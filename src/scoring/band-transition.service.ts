@@ -2,6 +2,7 @@ import type { Config } from "../platform/config/config";
 import type { Database } from "../platform/db/database";
 import { decodeCursor, encodeCursor, pageSize, toPage, withLazyCount } from "../platform/graphql/connection";
 import { BadInputError } from "../platform/errors/errors";
+import { isRowId } from "../platform/graphql/ids";
 import { SlaStatus, type BandTransition, type BandTransitionConnection, type TransitionKind } from "./band-transition.type";
 import { DEFAULT_MODEL_NAME } from "./latest-run";
 
@@ -27,7 +28,7 @@ export class BandTransitionService {
   async list(filter: TransitionFilter, first: number | undefined, after: string | undefined): Promise<BandTransitionConnection> {
     const limit = pageSize(first, this.config.pageSize);
     if (Number.isNaN(filter.since.getTime())) throw new BadInputError("since is not a valid time.", { field: "since" });
-    if (filter.accountId != null && !/^\d+$/.test(filter.accountId)) throw new BadInputError(`accountId must be an account id (got "${filter.accountId}")`, { field: "accountId" });
+    if (filter.accountId != null && !isRowId(filter.accountId)) throw new BadInputError(`accountId must be an account id (got "${filter.accountId}")`, { field: "accountId" });
     const params: unknown[] = [];
     const add = (v: unknown) => `$${params.push(v)}`;
     const w = [
@@ -62,7 +63,7 @@ export class BandTransitionService {
     const pageWhere = [...w];
     if (after) {
       const [at, id] = decodeCursor(after, 2) as [string, string];
-      if (typeof at !== "string" || Number.isNaN(Date.parse(at)) || !/^\d+$/.test(String(id))) {
+      if (typeof at !== "string" || Number.isNaN(Date.parse(at)) || !isRowId(String(id))) {
         throw new BadInputError("The cursor is not valid for this list; pass an endCursor from the same query.", { field: "after" });
       }
       pageWhere.push(`(t.entered_at, t.id) < (${add(at)}::timestamptz, ${add(String(id))}::bigint)`);

@@ -1,4 +1,5 @@
 import { BadInputError } from "../platform/errors/errors";
+import { isRowId } from "../platform/graphql/ids";
 import {
   ACCOUNT_FIT_FIELDS, CONTACT_FIT_FIELDS, type Band, type Criterion, type EngagementRule, type FieldKind, type FitOperator, type FitRule,
   type IntentRule, type ModelDefinition, type Rollup,
@@ -47,6 +48,14 @@ const ATTRIBUTE_KEY = /^[A-Za-z0-9_][A-Za-z0-9_ .-]{0,99}$/;
 const MAX_POINTS = 1_000;
 /** The engine keeps one bit per engagement rule in a bigint. */
 const MAX_ENGAGEMENT_RULES = 60;
+/** Bounds on free text: a model is a small document, and every score's explanation quotes its labels. */
+const MAX_LABEL = 200;
+const MAX_DESCRIPTION = 2_000;
+const MAX_PLAY = 100;
+const MAX_PATTERN = 300;
+/** Fit-rule values and intent topics: as many, and as long, as an account's technologies may be. */
+const MAX_VALUES = 500;
+const MAX_VALUE = 200;
 
 /** Used when a model sets no committee: the three roles most B2B purchases need. */
 export const DEFAULT_COMMITTEE = {
@@ -63,8 +72,10 @@ export const DEFAULT_LEAD_RULES = { weights: { fit: 0, engagement: 1 }, fitRules
 export function normaliseModelInput(input: ScoringModelInputData, opts: { eventTypes: readonly string[] }): NormalisedModel {
   const p = new Problems();
   const name = input.name?.trim() ?? "";
-  if (!NAME_PATTERN.test(name)) p.add("name", `must be 1–63 lowercase letters, digits, "-" or "_", starting with a letter or digit (got "${input.name}")`);
-  if (input.basedOnId != null && !/^\d+$/.test(input.basedOnId)) p.add("basedOnId", `must be a model id (got "${input.basedOnId}")`);
+  if (!NAME_PATTERN.test(name)) p.add("name", `must be 1–63 lowercase letters, digits, "-" or "_", starting with a letter or digit (got ${show(input.name)})`);
+  if (input.basedOnId != null && !isRowId(input.basedOnId)) p.add("basedOnId", `must be a model id (got ${show(input.basedOnId)})`);
+  const description = input.description?.trim() || null;
+  if (description && description.length > MAX_DESCRIPTION) p.add("description", `must be at most ${MAX_DESCRIPTION} characters (got ${description.length})`);
 
   const w = input.weights;
   for (const k of ["fit", "engagement", "intent", "committee"] as const) checkRange(p, `weights.${k}`, w[k], 0, 1);
@@ -81,7 +92,7 @@ export function normaliseModelInput(input: ScoringModelInputData, opts: { eventT
     checkKey(p, at, r.key, r.label, keys);
     if (r.eventTypes.length === 0) p.add(`${at}.eventTypes`, "needs at least one event type");
     const unknown = r.eventTypes.filter((t) => !eventTypes.has(t));
-    if (unknown.length) p.add(`${at}.eventTypes`, `${unknown.map((t) => `"${t}"`).join(", ")} ${unknown.length > 1 ? "are" : "is"} not a known event type; use one of ${[...eventTypes].join(", ")}`);
+    if (unknown.length) p.add(`${at}.eventTypes`, `${showList(unknown)} ${unknown.length > 1 ? "are" : "is"} not a known event type; use one of ${[...eventTypes].join(", ")}`);
     checkRange(p, `${at}.points`, r.points, -MAX_POINTS, MAX_POINTS);
     checkPositive(p, `${at}.halfLifeDays`, r.halfLifeDays);
     checkPositive(p, `${at}.lookbackDays`, r.lookbackDays, 3_650);
@@ -89,6 +100,7 @@ export function normaliseModelInput(input: ScoringModelInputData, opts: { eventT
     if (r.capPerAccount != null) checkPositive(p, `${at}.capPerAccount`, r.capPerAccount, MAX_POINTS);
     const pattern = r.assetPattern?.trim() || null;
     if (r.assetPattern != null && !pattern) p.add(`${at}.assetPattern`, "must not be blank; omit it to match any asset");
+    if (pattern && pattern.length > MAX_PATTERN) p.add(`${at}.assetPattern`, `must be at most ${MAX_PATTERN} characters (got ${pattern.length})`);
     return {
       key: r.key, label: r.label.trim(), eventTypes: [...new Set(r.eventTypes)], points: r.points, halfLifeDays: r.halfLifeDays, lookbackDays: r.lookbackDays,
       capPerContact: r.capPerContact ?? null, capPerAccount: r.capPerAccount ?? null, assetPattern: pattern,
@@ -109,6 +121,7 @@ export function normaliseModelInput(input: ScoringModelInputData, opts: { eventT
     checkKey(p, at, r.key, r.label, keys);
     const topics = [...new Set(r.topics.map((t) => t.trim()).filter((t) => t !== ""))];
     if (topics.length === 0) p.add(`${at}.topics`, "needs at least one topic");
+    checkTexts(p, `${at}.topics`, topics);
     checkRange(p, `${at}.points`, r.points, -MAX_POINTS, MAX_POINTS);
     checkPositive(p, `${at}.halfLifeDays`, r.halfLifeDays);
     checkPositive(p, `${at}.lookbackDays`, r.lookbackDays, 3_650);
@@ -163,7 +176,7 @@ export function normaliseModelInput(input: ScoringModelInputData, opts: { eventT
   ];
   return {
     name,
-    description: input.description?.trim() || null,
+    description,
     basedOnId: input.basedOnId ?? null,
     definition: {
       weights: { fit: w.fit, engagement: w.engagement, intent: w.intent, committee: w.committee },
@@ -198,7 +211,7 @@ function fitRule(p: Problems, at: string, r: FitRuleInputData, subject: "account
   const fields = subject === "account"
     ? `${Object.keys(ACCOUNT_FIT_FIELDS).join(", ")} or attributes.<key>`
     : Object.keys(CONTACT_FIT_FIELDS).join(", ");
-  if (!kind) p.add(`${at}.field`, `"${r.field}" is not a field ${subject === "account" ? "fit" : "lead fit"} rules can test; use ${fields}`);
+  if (!kind) p.add(`${at}.field`, `${show(r.field)} is not a field ${subject === "account" ? "fit" : "lead fit"} rules can test; use ${fields}`);
   else if (!OPERATORS_BY_KIND[kind].includes(r.operator)) {
     p.add(`${at}.operator`, `${r.operator} does not apply to ${r.field}; use one of ${OPERATORS_BY_KIND[kind].join(", ")}`);
   }
@@ -207,13 +220,14 @@ function fitRule(p: Problems, at: string, r: FitRuleInputData, subject: "account
   if (op === "EQ" && values.length !== 1) p.add(`${at}.values`, `EQ needs exactly one value (got ${values.length})`);
   if ((op === "IN" || op === "NOT_IN" || op === "CONTAINS_ANY") && values.length === 0) p.add(`${at}.values`, `${op} needs at least one value`);
   if (values.some((v) => v === "")) p.add(`${at}.values`, "values must not be blank");
+  checkTexts(p, `${at}.values`, values);
   if (kind === "number" && (op === "EQ" || op === "IN" || op === "NOT_IN")) {
     const bad = values.filter((v) => !Number.isFinite(Number(v)));
-    if (bad.length) p.add(`${at}.values`, `${r.field} is a number; ${bad.map((v) => `"${v}"`).join(", ")} is not`);
+    if (bad.length) p.add(`${at}.values`, `${r.field} is a number; ${showList(bad)} ${bad.length > 1 ? "are" : "is"} not`);
   }
   if (kind === "boolean" && (op === "EQ" || op === "IN" || op === "NOT_IN")) {
     const bad = values.filter((v) => v !== "true" && v !== "false");
-    if (bad.length) p.add(`${at}.values`, `${r.field} is true or false; ${bad.map((v) => `"${v}"`).join(", ")} is neither`);
+    if (bad.length) p.add(`${at}.values`, `${r.field} is true or false; ${showList(bad)} ${bad.length > 1 ? "are" : "is"} neither`);
   }
   const min = r.min ?? null;
   const max = r.max ?? null;
@@ -239,14 +253,15 @@ function checkBands(p: Problems, input: ScoringModelInputData["bands"]): Band[] 
   input.forEach((b, i) => {
     const name = b.name.trim();
     if (name === "" || name.length > 40) p.add(`bands[${i}].name`, "must be 1–40 characters");
-    if (names.has(name)) p.add(`bands[${i}].name`, `"${name}" is used twice`);
+    if (names.has(name)) p.add(`bands[${i}].name`, `${show(name)} is used twice`);
+    if (b.play != null && b.play.trim().length > MAX_PLAY) p.add(`bands[${i}].play`, `must be at most ${MAX_PLAY} characters (got ${b.play.trim().length})`);
     names.add(name);
     checkRange(p, `bands[${i}].minScore`, b.minScore, 0, 100);
     if (b.slaHours != null && !(Number.isInteger(b.slaHours) && b.slaHours > 0 && b.slaHours <= 24 * 366)) {
       p.add(`bands[${i}].slaHours`, `must be a whole number of hours from 1 to ${24 * 366} (got ${b.slaHours}); omit it for no SLA`);
     }
     if (i > 0 && !(b.minScore > input[i - 1]!.minScore)) {
-      p.add(`bands[${i}].minScore`, `bands go from lowest to highest minScore: "${name}" (${b.minScore}) must start above "${input[i - 1]!.name}" (${input[i - 1]!.minScore})`);
+      p.add(`bands[${i}].minScore`, `bands go from lowest to highest minScore: ${show(name)} (${b.minScore}) must start above ${show(input[i - 1]!.name)} (${input[i - 1]!.minScore})`);
     }
   });
   if (input.length > 0 && input[0]!.minScore !== 0) p.add("bands[0].minScore", `the lowest band must start at 0 so every score has a band (got ${input[0]!.minScore})`);
@@ -254,10 +269,29 @@ function checkBands(p: Problems, input: ScoringModelInputData["bands"]): Band[] 
 }
 
 function checkKey(p: Problems, at: string, key: string, label: string, keys: Set<string>): void {
-  if (!KEY_PATTERN.test(key)) p.add(`${at}.key`, `must be 1–63 letters, digits, ".", "-" or "_" (got "${key}")`);
+  if (!KEY_PATTERN.test(key)) p.add(`${at}.key`, `must be 1–63 letters, digits, ".", "-" or "_" (got ${show(key)})`);
   else if (keys.has(key)) p.add(`${at}.key`, `"${key}" is used by another rule; keys name criteria, so they must be unique`);
   keys.add(key);
-  if (label.trim() === "") p.add(`${at}.label`, "must not be blank: it is what a score's explanation shows");
+  const text = label.trim();
+  if (text === "") p.add(`${at}.label`, "must not be blank: it is what a score's explanation shows");
+  if (text.length > MAX_LABEL) p.add(`${at}.label`, `must be at most ${MAX_LABEL} characters (got ${text.length}): it is what a score's explanation shows`);
+}
+
+function checkTexts(p: Problems, at: string, texts: readonly string[]): void {
+  if (texts.length > MAX_VALUES) p.add(at, `may hold at most ${MAX_VALUES} entries (got ${texts.length})`);
+  const long = texts.find((t) => t.length > MAX_VALUE);
+  if (long !== undefined) p.add(at, `entries must be at most ${MAX_VALUE} characters (got one of ${long.length})`);
+}
+
+/** Quotes a value the client sent, cut short: a message must not echo a 100 KB string back. */
+function show(value: unknown): string {
+  const text = String(value);
+  return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
+}
+
+function showList(values: readonly string[], max = 5): string {
+  const shown = values.slice(0, max).map(show).join(", ");
+  return values.length > max ? `${shown} and ${values.length - max} more` : shown;
 }
 
 function checkRange(p: Problems, at: string, value: number, min: number, max: number): void {
@@ -276,6 +310,9 @@ function round(n: number): number {
   return Math.round(n * 1e6) / 1e6;
 }
 
+/** Problems listed in `extensions.problems`; the message counts them all. */
+const MAX_PROBLEMS = 100;
+
 class Problems {
   private readonly list: { path: string; message: string }[] = [];
 
@@ -287,6 +324,6 @@ class Problems {
     if (this.list.length === 0) return;
     const shown = this.list.slice(0, 10).map((x) => `${x.path} ${x.message}`).join("; ");
     const more = this.list.length > 10 ? ` (and ${this.list.length - 10} more)` : "";
-    throw new BadInputError(`The scoring model is not valid: ${shown}${more}.`, { problems: this.list });
+    throw new BadInputError(`The scoring model is not valid: ${shown}${more}.`, { problems: this.list.slice(0, MAX_PROBLEMS) });
   }
 }

@@ -4,6 +4,7 @@ import { Account } from "../accounts/account.type";
 import { Contact } from "../contacts/contact.type";
 import type { RequestContext } from "../platform/graphql/context";
 import { BadInputError } from "../platform/errors/errors";
+import { isRowId } from "../platform/graphql/ids";
 import { DEFAULT_MODEL_NAME } from "./latest-run";
 import { currentScoreByAccount, currentScoreByContact, scoreHistoryByAccount } from "./score.loaders";
 import { AccountScore, ContactScore } from "./score.type";
@@ -29,7 +30,7 @@ export class AccountScoreResolver {
     @Arg("model", () => String, { nullable: true }) model: string | undefined,
     @Ctx() ctx: RequestContext,
   ): Promise<AccountScore[]> {
-    if (modelId != null && !/^\d+$/.test(modelId)) throw new BadInputError(`modelId must be a model id (got "${modelId}")`, { field: "modelId" });
+    if (modelId != null && !isRowId(modelId)) throw new BadInputError(`modelId must be a model id (got "${modelId}")`, { field: "modelId" });
     if (from && to && from > to) throw new BadInputError("from must not be after to.", { field: "from" });
     return scoreHistoryByAccount(ctx.loaders, { from: from ?? null, to: to ?? null, modelId: modelId ?? null, modelName: model ?? DEFAULT_MODEL_NAME }).load(account.id);
   }

@@ -1,6 +1,7 @@
 import type { PoolClient } from "pg";
 import type { Database } from "../platform/db/database";
 import { BadInputError, ConflictError, NotFoundError } from "../platform/errors/errors";
+import { isRowId } from "../platform/graphql/ids";
 import { DEFAULT_MODEL_NAME } from "./latest-run";
 import { normaliseModelInput, type ScoringModelInputData } from "./model-validation";
 import { MODEL_COLUMNS, type ModelRow, type ModelStatus } from "./model.types";
@@ -21,7 +22,7 @@ export class ScoringModelService {
   }
 
   async byId(id: string): Promise<ModelRow | null> {
-    if (!/^\d+$/.test(id)) return null;
+    if (!isRowId(id)) return null;
     const rows = await this.db.query<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM scoring_models m WHERE m.id = $1`, [id]);
     return rows[0] ?? null;
   }
@@ -55,7 +56,7 @@ export class ScoringModelService {
    * be activated only once the council approved the proposal.
    */
   async activate(id: string): Promise<ModelRow> {
-    if (!/^\d+$/.test(id)) throw new NotFoundError("Scoring model", id);
+    if (!isRowId(id)) throw new NotFoundError("Scoring model", id);
     return this.db.tx(async (client) => {
       const found = await client.query<{ name: string }>("SELECT name FROM scoring_models WHERE id = $1", [id]);
       if (found.rowCount === 0) throw new NotFoundError("Scoring model", id);

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { PoolClient } from "pg";
 import type { Database } from "../platform/db/database";
 import { AppError, BadInputError, ConflictError, NotFoundError } from "../platform/errors/errors";
+import { isRowId } from "../platform/graphql/ids";
 import { ensureDefaultModel } from "./default-model";
 import { DEFAULT_MODEL_NAME } from "./latest-run";
 import { MODEL_COLUMNS, type ModelRow } from "./model.types";
@@ -71,11 +72,14 @@ export class ScoringRunService {
     let runId: string | null = null;
     try {
       await client.query("BEGIN");
+      // If the process running this dies (killed, out of memory, host lost), the server would
+      // notice only when the current statement ends — a long step, or one waiting for a lock,
+      // keeps the run lock and the run's tables locked meanwhile. Polling the connection ends
+      // the orphaned transaction within a second.
+      await client.query("SET LOCAL client_connection_check_interval = 1000");
       await this.acquireLock(client);
       // Holding the lock, any run still marked RUNNING belongs to a process that died.
-      await this.db.query(
-        `UPDATE scoring_runs SET status = 'FAILED', error = 'abandoned: the process running it stopped before it finished', finished_at = clock_timestamp()
-          WHERE status = 'RUNNING'`);
+      await this.recoverAbandoned({ lockHeld: true });
       const inserted = await this.db.query<{ id: string }>(
         `INSERT INTO scoring_runs (model_id, as_of, status, triggered_by, model_status, started_at)
          VALUES ($1, $2, 'RUNNING', $3, $4, clock_timestamp()) RETURNING id::text`,
@@ -150,10 +154,24 @@ export class ScoringRunService {
     }
   }
 
+  /**
+   * Marks runs whose process died FAILED. A live run holds the run lock for its whole
+   * transaction, so a RUNNING row whose lock can be taken has nobody left to finish it.
+   * Returns how many were marked. `lockHeld`: the caller's transaction holds the lock (this
+   * statement runs on another connection, which could not take it).
+   */
+  async recoverAbandoned(opts: { lockHeld?: boolean } = {}): Promise<number> {
+    const rows = await this.db.query(
+      `UPDATE scoring_runs SET status = 'FAILED', error = 'abandoned: the process running it stopped before it finished', finished_at = clock_timestamp()
+        WHERE status = 'RUNNING' AND ($2 OR pg_try_advisory_xact_lock($1)) RETURNING id`, [RUN_LOCK_KEY, opts.lockHeld === true]);
+    if (rows.length > 0) this.log.warn({ runs: rows.length }, "scoring runs abandoned by a stopped process marked FAILED");
+    return rows.length;
+  }
+
   /** The version to run: by id, else the ACTIVE version of the line (the shipped default is created on first use). */
   private async resolveModel(opts: RunOptions): Promise<ModelRow> {
     if (opts.modelId != null) {
-      const rows = /^\d+$/.test(opts.modelId)
+      const rows = isRowId(opts.modelId)
         ? await this.db.query<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM scoring_models m WHERE m.id = $1`, [opts.modelId])
         : [];
       if (!rows[0]) throw new NotFoundError("Scoring model", opts.modelId);

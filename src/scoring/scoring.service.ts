@@ -2,6 +2,7 @@ import type { Config } from "../platform/config/config";
 import type { Database } from "../platform/db/database";
 import { decodeCursor, encodeCursor, pageSize, toPage, withLazyCount } from "../platform/graphql/connection";
 import { BadInputError } from "../platform/errors/errors";
+import { isRowId } from "../platform/graphql/ids";
 import { DEFAULT_MODEL_NAME } from "./latest-run";
 import type { ModelDefinition } from "./model.types";
 import type { RunOptions, RunSummary, ScoringRunService, StoredBandCount } from "./scoring-run.service";
@@ -23,22 +24,29 @@ export class ScoringService {
   }
 
   async runById(id: string): Promise<ScoringRun | null> {
-    if (!/^\d+$/.test(id)) return null;
-    const rows = await this.db.query<ScoringRun>(`SELECT ${RUN_COLUMNS} FROM scoring_runs r WHERE r.id = $1`, [id]);
-    return rows[0] ?? null;
+    if (!isRowId(id)) return null;
+    const read = () => this.db.query<ScoringRun>(`SELECT ${RUN_COLUMNS} FROM scoring_runs r WHERE r.id = $1`, [id]);
+    return (await this.withoutAbandoned(read))[0] ?? null;
+  }
+
+  /** Reads runs; a RUNNING one whose process died is marked FAILED first, so nobody watches it forever. */
+  private async withoutAbandoned(read: () => Promise<ScoringRun[]>): Promise<ScoringRun[]> {
+    const rows = await read();
+    if (rows.some((r) => r.status === "RUNNING") && await this.runner.recoverAbandoned() > 0) return read();
+    return rows;
   }
 
   /** Runs, newest first. */
   async runs(first: number | undefined, after: string | undefined, filter: { modelId?: string | null; status?: RunStatus | null } = {}): Promise<ScoringRunConnection> {
     const limit = pageSize(first, this.config.pageSize);
-    if (filter.modelId != null && !/^\d+$/.test(filter.modelId)) throw new BadInputError(`modelId must be a model id (got "${filter.modelId}")`, { field: "modelId" });
+    if (filter.modelId != null && !isRowId(filter.modelId)) throw new BadInputError(`modelId must be a model id (got "${filter.modelId}")`, { field: "modelId" });
     const where = "($1::bigint IS NULL OR r.model_id = $1) AND ($2::text IS NULL OR r.status = $2)";
     const params: unknown[] = [filter.modelId ?? null, filter.status ?? null];
     const before = after ? String(decodeCursor(after, 1)[0]) : null;
-    if (before !== null && !/^\d+$/.test(before)) throw new BadInputError("The cursor is not valid for this list; pass an endCursor from the same query.", { field: "after" });
-    const rows = await this.db.query<ScoringRun>(
+    if (before !== null && !isRowId(before)) throw new BadInputError("The cursor is not valid for this list; pass an endCursor from the same query.", { field: "after" });
+    const rows = await this.withoutAbandoned(() => this.db.query<ScoringRun>(
       `SELECT ${RUN_COLUMNS} FROM scoring_runs r WHERE ${where} AND ($3::bigint IS NULL OR r.id < $3) ORDER BY r.id DESC LIMIT $4`,
-      [...params, before, limit + 1]);
+      [...params, before, limit + 1]));
     const page = toPage(rows, limit, after, (r) => encodeCursor([r.id]), (r) => r);
     return withLazyCount(page, () => this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM scoring_runs r WHERE ${where}`, params).then((r) => r[0]!.n));
   }
@@ -50,7 +58,7 @@ export class ScoringService {
    * is no such run.
    */
   async distribution(modelId: string | null, asOf: Date | null, modelName: string = DEFAULT_MODEL_NAME): Promise<BandCount[]> {
-    if (modelId !== null && !/^\d+$/.test(modelId)) throw new BadInputError(`modelId must be a model id (got "${modelId}")`, { field: "modelId" });
+    if (modelId !== null && !isRowId(modelId)) throw new BadInputError(`modelId must be a model id (got "${modelId}")`, { field: "modelId" });
     const rows = await this.db.query<{ definition: ModelDefinition; band_counts: StoredBandCount[] | null }>(
       `SELECT m.definition, r.band_counts
          FROM scoring_models m

@@ -7,6 +7,7 @@ import type { Config } from "../platform/config/config";
 import type { Database } from "../platform/db/database";
 import { AppError, BadInputError, ConflictError, NotFoundError } from "../platform/errors/errors";
 import { decodeCursor, encodeCursor, pageSize, toPage, withLazyCount } from "../platform/graphql/connection";
+import { isRowId } from "../platform/graphql/ids";
 import { ensureDefaultModel } from "../scoring/default-model";
 import { DEFAULT_MODEL_NAME } from "../scoring/latest-run";
 import { normaliseModelInput } from "../scoring/model-validation";
@@ -157,7 +158,7 @@ export class TrainingService {
   }
 
   async byId(id: string): Promise<TrainingRunRow | null> {
-    if (!/^\d+$/.test(id)) return null;
+    if (!isRowId(id)) return null;
     const rows = await this.db.query<TrainingRunRow>(`SELECT ${RUN_COLUMNS} FROM training_runs r WHERE r.id = $1`, [id]);
     return rows[0] ?? null;
   }
@@ -170,7 +171,7 @@ export class TrainingService {
   async list(first: number | undefined, after: string | undefined) {
     const limit = pageSize(first, this.config.pageSize);
     const before = after ? String(decodeCursor(after, 1)[0]) : null;
-    if (before !== null && !/^\d+$/.test(before)) throw new BadInputError("The cursor is not valid for this list; pass an endCursor from the same query.", { field: "after" });
+    if (before !== null && !isRowId(before)) throw new BadInputError("The cursor is not valid for this list; pass an endCursor from the same query.", { field: "after" });
     const rows = await this.db.query<TrainingRunRow>(
       `SELECT ${RUN_COLUMNS} FROM training_runs r WHERE ($1::bigint IS NULL OR r.id < $1) ORDER BY r.id DESC LIMIT $2`, [before, limit + 1]);
     const page = toPage(rows, limit, after, (r) => encodeCursor([r.id]), (r) => r);
@@ -195,7 +196,7 @@ export class TrainingService {
   }
 
   async proposalById(id: string): Promise<ProposalRow | null> {
-    if (!/^\d+$/.test(id)) return null;
+    if (!isRowId(id)) return null;
     const rows = await this.db.query<ProposalRow>(`SELECT ${PROPOSAL_COLUMNS} FROM weight_proposals p WHERE p.id = $1`, [id]);
     return rows[0] ?? null;
   }
@@ -214,7 +215,7 @@ export class TrainingService {
     const text = comment.trim();
     if (text === "") throw new BadInputError("A review needs a comment: say why you approve or reject, so the record explains the decision.", { field: "comment" });
     if (text.length > 4_000) throw new BadInputError(`A review comment may be at most 4,000 characters (got ${text.length}).`, { field: "comment" });
-    if (!/^\d+$/.test(proposalId)) throw new NotFoundError("Weight proposal", proposalId);
+    if (!isRowId(proposalId)) throw new NotFoundError("Weight proposal", proposalId);
     return this.db.tx(async (client) => {
       const found = await client.query<{ status: ProposalStatus; model_status: string; name: string; version: number }>(
         `SELECT p.status, m.status AS model_status, m.name, m.version FROM weight_proposals p JOIN scoring_models m ON m.id = p.proposed_model_id

@@ -72,6 +72,22 @@ describe("request limits (development)", () => {
     expect(badDate.json.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });
 
+  it("refuses a document that does not parse, or has too many tokens, with 400 GRAPHQL_PARSE_FAILED", async () => {
+    const typo = await post(server, { query: `{ accounts { totalCount }` });
+    expect([typo.status, typo.json.errors?.[0]?.extensions?.code]).toEqual([400, "GRAPHQL_PARSE_FAILED"]);
+    const long = await post(server, { query: `{ ${"a ".repeat(6_000)}}` }); // under the body limit, over 5000 tokens
+    expect([long.status, long.json.errors?.[0]?.extensions?.code]).toEqual([400, "GRAPHQL_PARSE_FAILED"]);
+    expect(long.json.errors?.[0]?.message).toMatch(/5000 tokens/);
+  });
+
+  it("refuses text no field can store (NUL, lone surrogates) in any argument, naming it", async () => {
+    const res = await post(server, { query: `query Q($s: String) { accounts(filter: { search: $s }) { totalCount } }`, variables: { s: "acme\u0000" } });
+    expect([res.status, res.json.errors?.[0]?.extensions?.code]).toEqual([400, "BAD_USER_INPUT"]);
+    expect(res.json.errors?.[0]?.extensions?.field).toBe("s");
+    const literal = await post(server, { query: `{ accounts(filter: { search: "\\uD800" }) { totalCount } }` });
+    expect(literal.json.errors?.[0]?.extensions?.code).toBe("GRAPHQL_PARSE_FAILED");
+  });
+
   it("keeps introspection on in development", async () => {
     const res = await post(server, { query: `{ __schema { queryType { name } } }` });
     expect(res.json.data).toEqual({ __schema: { queryType: { name: "Query" } } });

@@ -5,7 +5,7 @@ import { DataSource } from "typeorm";
 import type { PostgresDriver } from "typeorm/driver/postgres/PostgresDriver";
 import { entities } from "./entities";
 
-const INSTRUMENTED = Symbol("quorum.instrumented");
+const ADOPTED = Symbol("quorum.adopted");
 
 export interface DatabaseOptions {
   readonly url: string;
@@ -98,9 +98,9 @@ export class Database {
   }
 
   private adopt(client: PoolClient): void {
-    const marked = client as PoolClient & { [INSTRUMENTED]?: true };
-    if (marked[INSTRUMENTED]) return;
-    marked[INSTRUMENTED] = true;
+    const marked = client as PoolClient & { [ADOPTED]?: true };
+    if (marked[ADOPTED]) return;
+    marked[ADOPTED] = true;
     // A checked-out client whose server goes away (restart, failover, terminated backend) emits
     // 'error' even while a query is running, and the pool listens only to idle ones: unheard,
     // it would crash the process. The running query rejects with the same error, and the pool

@@ -40,7 +40,20 @@ export class ForbiddenError extends AppError {
 }
 
 export class UnavailableError extends AppError {
+  /**
+   * Read by Apollo, which answers with this HTTP status when the error ends a request before
+   * execution (while authenticating); during execution the error plugin sets it.
+   */
+  readonly extensions = { http: { status: 503 } };
+
   constructor(message: string) {
     super("SERVICE_UNAVAILABLE", message);
+  }
+}
+
+/** PostgreSQL is down, restarting or out of connections: nothing the client sent is wrong. */
+export class DatabaseUnavailableError extends UnavailableError {
+  constructor() {
+    super("The database is unavailable right now (it may be restarting); retry the request in a few seconds.");
   }
 }

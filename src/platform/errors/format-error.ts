@@ -1,7 +1,9 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { Logger } from "pino";
-import { AppError } from "./errors";
+import { isDatabaseUnavailable } from "../db/database-unavailable";
+import { AppError, DatabaseUnavailableError } from "./errors";
 
 /** Codes graphql-js and Apollo raise themselves for client mistakes; these pass through. */
 const CLIENT_CODES = new Set([
@@ -9,16 +11,18 @@ const CLIENT_CODES = new Set([
   "QUERY_TOO_COSTLY", "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE",
 ]);
 
-/** PostgreSQL error classes that mean "the database is not reachable right now". */
-const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300)/;
-
 /**
- * One mapper for every error a client sees: expected errors keep their code and message;
- * anything unexpected becomes a masked INTERNAL_SERVER_ERROR, logged in full.
+ * One mapper for every error a client sees: expected errors keep their code and message; a
+ * database outage becomes SERVICE_UNAVAILABLE, which says to retry; anything unexpected
+ * becomes a masked INTERNAL_SERVER_ERROR, logged in full.
  */
 export function createErrorFormatter(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    let original = causeOf(error);
+    if (isDatabaseUnavailable(original)) {
+      log.warn({ err: original, path: formatted.path }, "database unavailable");
+      original = new DatabaseUnavailableError();
+    }
     if (original instanceof AppError) {
       return {
         message: original.message,
@@ -37,12 +41,7 @@ export function createErrorFormatter(log: Logger) {
       // Raised by graphql-js while validating or coercing the request: the client's mistake.
       return { message: formatted.message, locations: formatted.locations, extensions: { code: "BAD_USER_INPUT" } };
     }
-    const sqlState = (original as { code?: unknown })?.code;
-    if (typeof sqlState === "string" && UNAVAILABLE_SQLSTATE.test(sqlState) || isConnectionError(original)) {
-      log.warn({ err: original, path: formatted.path }, "database unavailable");
-      return { message: "The database is unavailable; retry shortly.", path: formatted.path, extensions: { code: "SERVICE_UNAVAILABLE" } };
-    }
-    if (sqlState === "57014") {
+    if ((original as { code?: unknown })?.code === "57014") {
       return { message: "The query ran longer than the statement timeout; narrow it (smaller page, shorter window) and retry.", path: formatted.path, extensions: { code: "TIMEOUT" } };
     }
     log.error({ err: original, path: formatted.path }, "unexpected error");
@@ -54,9 +53,28 @@ function isGraphQLError(err: unknown): err is GraphQLError {
   return err instanceof GraphQLError || (err as Error | undefined)?.name === "GraphQLError";
 }
 
-function isConnectionError(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  const message = (err as Error | undefined)?.message ?? "";
-  return code === "ECONNREFUSED" || code === "ECONNRESET" || code === "EPIPE"
-    || /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message);
+/**
+ * The error a resolver threw; or, for a failure while building the request's context
+ * (authentication), the AppError Apollo wrapped without a path.
+ */
+function causeOf(error: unknown): unknown {
+  const original = unwrapResolverError(error);
+  return isGraphQLError(original) && original.originalError instanceof AppError ? original.originalError : original;
+}
+
+/**
+ * Responses carrying SERVICE_UNAVAILABLE get HTTP 503, so load balancers, proxies and client
+ * retry policies see a transient outage rather than a success or a bug.
+ */
+export function unavailableStatusPlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          const errors = response.body.kind === "single" ? response.body.singleResult.errors : undefined;
+          if (errors?.some((e) => e.extensions?.code === "SERVICE_UNAVAILABLE")) response.http.status = 503;
+        },
+      };
+    },
+  };
 }

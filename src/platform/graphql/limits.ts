@@ -3,27 +3,55 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import { GraphQLError, getNamedType, isListType, getNullableType, type GraphQLSchema, type ValidationRule } from "graphql";
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from "graphql-query-complexity";
 import type { Config } from "../config/config";
+import { inputGuard } from "./input-guard";
 
 /** Assumed length of a list field without `first` (an account's contacts, deals, …). */
 const UNPAGED_LIST_FACTOR = 10;
 
 /**
- * What one request may ask for: depth, aliases, directives and tokens (graphql-armor), and a
- * cost in which a list multiplies its children by the rows it can return.
+ * What one request may ask for: depth, aliases and directives (graphql-armor), tokens (the
+ * parser's own limit), a cost in which a list multiplies its children by the rows it can
+ * return, and argument values any field can store (input-guard.ts).
  */
-export function requestLimits(config: Config, schema: GraphQLSchema): { validationRules: ValidationRule[]; plugins: ApolloServerPlugin[] } {
+export function requestLimits(config: Config, schema: GraphQLSchema): {
+  validationRules: ValidationRule[]; plugins: ApolloServerPlugin[]; parseOptions: { maxTokens: number };
+} {
   const armor = new ApolloArmor({
     maxDepth: { n: config.limits.maxDepth, ignoreIntrospection: true },
     maxAliases: { n: config.limits.maxAliases },
     maxDirectives: { n: config.limits.maxDirectives },
-    maxTokens: { n: config.limits.maxTokens },
+    // Armor's Apollo token plugin parses in parsingDidStart, where any syntax error it meets
+    // escapes as an unexpected error: HTTP 500 for a typo. graphql-js counts tokens itself.
+    maxTokens: { enabled: false },
     costLimit: { enabled: false }, // replaced by the list-aware cost below
     blockFieldSuggestion: { enabled: config.nodeEnv === "production" },
   });
   const protection = armor.protect();
   return {
     validationRules: protection.validationRules as ValidationRule[],
-    plugins: [...(protection.plugins as ApolloServerPlugin[]), costLimit(config, schema)],
+    plugins: [...(protection.plugins as ApolloServerPlugin[]), costLimit(config, schema), inputGuard(), parseOverflowMessage()],
+    parseOptions: { maxTokens: config.limits.maxTokens },
+  };
+}
+
+/**
+ * graphql-js parses recursively, so a document nesting a literal a few thousand levels deep
+ * (within the token limit) overflows the stack. Apollo catches that as GRAPHQL_PARSE_FAILED
+ * with the RangeError's message; this says what to change instead.
+ */
+function parseOverflowMessage(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== "single" || !response.body.singleResult.errors) return;
+          response.body.singleResult.errors = response.body.singleResult.errors.map((e) =>
+            e.extensions?.code === "GRAPHQL_PARSE_FAILED" && /call stack/i.test(e.message)
+              ? { ...e, message: "Syntax Error: the document nests values too deeply to parse; send flatter values." }
+              : e);
+        },
+      };
+    },
   };
 }
 

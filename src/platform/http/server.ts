@@ -8,7 +8,9 @@ import type { Logger } from "pino";
 import type { Config } from "../config/config";
 import type { Database } from "../db/database";
 import { pendingMigrations } from "../db/migrate";
-import { createErrorFormatter } from "../errors/format-error";
+import { isDatabaseUnavailable } from "../db/database-unavailable";
+import { DatabaseUnavailableError } from "../errors/errors";
+import { createErrorFormatter, unavailableStatusPlugin } from "../errors/format-error";
 import { createContext, type RequestContext } from "../graphql/context";
 import { getSchema } from "../graphql/schema";
 import { requestLimits } from "../graphql/limits";
@@ -43,11 +45,15 @@ export async function startHttpServer(deps: Deps, listen: { host: string; port: 
     // Apollo's own handler would stop it concurrently and deadlock that sequence.
     stopOnTerminationSignals: false,
     validationRules: limits.validationRules,
-    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), ...(limits.plugins as ApolloServerPlugin<RequestContext>[]), operationLog(config, log)],
+    parseOptions: limits.parseOptions,
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), ...(limits.plugins as ApolloServerPlugin<RequestContext>[]), unavailableStatusPlugin(), operationLog(config, log)],
   });
   await apollo.start();
 
+  let closing = false;
   const server = http.createServer((req, res) => {
+    // Once closing, a keep-alive connection is dropped as soon as its request is answered.
+    res.once("finish", () => { if (closing) setImmediate(() => server.closeIdleConnections()); });
     handle(req, res, apollo, deps).catch((err: unknown) => {
       log.error({ err }, "request failed outside GraphQL");
       if (!res.headersSent) send(res, 500, { error: "Internal server error" });
@@ -68,6 +74,7 @@ export async function startHttpServer(deps: Deps, listen: { host: string; port: 
     url: `http://${host}:${port}/graphql`,
     server,
     async close() {
+      closing = true;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
@@ -123,7 +130,11 @@ async function authenticate(header: string | undefined, services: Services): Pro
   if (!header) return { principal: null };
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) return { principal: null, problem: "The Authorization header must be `Bearer <api key>`." };
-  const principal = await services.apiKeys.authenticate(match[1]!);
+  // This runs while Apollo builds the context, before any resolver: name an outage here, or it
+  // would reach the client as an internal error with HTTP 500.
+  const principal = await services.apiKeys.authenticate(match[1]!).catch((err: unknown) => {
+    throw isDatabaseUnavailable(err) ? new DatabaseUnavailableError() : err;
+  });
   return principal ? { principal } : { principal: null, problem: "The API key is unknown or revoked; ask an admin for a new one." };
 }
 

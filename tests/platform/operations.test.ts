@@ -1,0 +1,139 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import net from "node:net";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshDatabase, type TestDatabase } from "../support/db";
+
+/**
+ * The server as operators run it: the built CLI in its own process, JSON logs on stdout,
+ * stopped by a signal.
+ */
+const CLI = path.resolve("dist/src/cli/main.js");
+const ADMIN_KEY = "operations-admin-key-0123456789abcdef";
+
+interface Served {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly port: number;
+  /** Every stdout line so far. */
+  readonly lines: string[];
+  exited: Promise<number | null>;
+}
+
+async function serve(databaseUrl: string, env: Record<string, string> = {}): Promise<Served> {
+  const child = spawn(process.execPath, [CLI, "serve"], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, ADMIN_API_KEY: ADMIN_KEY, PORT: "0", HOST: "127.0.0.1", NODE_ENV: "production", LOG_LEVEL: "info", DEMO_WHEN_EMPTY: "false", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const lines: string[] = [];
+  let buffered = "";
+  child.stdout!.on("data", (chunk: Buffer) => {
+    buffered += chunk.toString("utf8");
+    const parts = buffered.split("\n");
+    buffered = parts.pop()!;
+    lines.push(...parts);
+  });
+  child.stderr!.resume();
+  const exited = once(child, "exit").then(([code]) => code as number | null);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const banner = lines.find((l) => l.startsWith("Quorum is serving GraphQL at "));
+    if (banner) {
+      const url = banner.slice("Quorum is serving GraphQL at ".length).trim();
+      return { child, url, port: Number(new URL(url).port), lines, exited };
+    }
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${lines.join("\n")}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function post(url: string, query: string, extra: { operationName?: string; key?: string } = {}): Promise<Response> {
+  return fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${extra.key ?? ADMIN_KEY}` },
+    body: JSON.stringify({ query, operationName: extra.operationName }),
+  });
+}
+
+const logEntries = (lines: string[]) => lines.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe("operations", () => {
+  let database: TestDatabase;
+  beforeAll(async () => { database = await freshDatabase(); });
+  afterAll(async () => { await database?.drop(); });
+
+  it("answers /healthz and /readyz, and logs every operation as JSON without secrets", async () => {
+    const server = await serve(database.url, { SLOW_OPERATION_MS: "1" });
+    try {
+      const base = server.url.replace(/\/graphql$/, "");
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      const ready = await fetch(`${base}/readyz`);
+      expect(ready.status).toBe(200);
+
+      const accounts = Array.from({ length: 200 }, (_, i) => ({ domain: `ops${i}.example.com`, name: `Ops ${i}` }));
+      const res = await fetch(server.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}`, "x-request-id": "ops-test-request-1" },
+        body: JSON.stringify({ query: "mutation LoadOps($rows: [AccountInput!]!) { upsertAccounts(input: $rows) { inserted } }", variables: { rows: accounts }, operationName: "LoadOps" }),
+      });
+      expect(res.headers.get("x-request-id")).toBe("ops-test-request-1");
+      expect(((await res.json()) as { data: { upsertAccounts: { inserted: number } } }).data.upsertAccounts.inserted).toBe(200);
+      const refused = await post(server.url, "query Nope { accounts { totalCount } }", { operationName: "Nope", key: "not-a-real-key-0123456789" });
+      expect(refused.status).toBeLessThan(500);
+      await new Promise((r) => setTimeout(r, 200));
+
+      const entries = logEntries(server.lines);
+      const load = entries.find((e) => e.requestId === "ops-test-request-1");
+      expect(load).toMatchObject({ operation: "LoadOps", role: "ADMIN", errors: 0, msg: "slow operation" });
+      expect(typeof load!.durationMs).toBe("number");
+      expect(load!.level).toBe(40);
+      expect(server.lines.join("\n")).not.toContain(ADMIN_KEY);
+      expect(server.lines.join("\n")).not.toContain("not-a-real-key-0123456789");
+    } finally {
+      server.child.kill("SIGTERM");
+      await server.exited;
+    }
+  });
+
+  it("on SIGTERM stops accepting, finishes the request in flight, closes the pool and exits 0", async () => {
+    const server = await serve(database.url);
+    // A request whose body is still arriving when the signal comes: in flight by any definition.
+    const body = JSON.stringify({ query: "query InFlight { accounts(first: 3) { totalCount } }", operationName: "InFlight" });
+    const socket = net.connect(server.port, "127.0.0.1");
+    await once(socket, "connect");
+    let response = "";
+    socket.on("data", (chunk: Buffer) => { response += chunk.toString("utf8"); });
+    socket.write(`POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\nauthorization: Bearer ${ADMIN_KEY}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n`);
+    socket.write(body.slice(0, 10));
+    await new Promise((r) => setTimeout(r, 200));
+
+    server.child.kill("SIGTERM");
+    await waitUntil(() => server.lines.some((l) => l.includes("shutting down")), 5_000);
+    // New connections are refused while the old one is being served.
+    await expect(fetch(`${server.url.replace(/\/graphql$/, "")}/healthz`)).rejects.toThrow();
+
+    socket.write(body.slice(10));
+    const finishing = Date.now();
+    const code = await server.exited;
+    // Not held open by the client's keep-alive connection.
+    expect(Date.now() - finishing).toBeLessThan(3_000);
+    expect(response).toMatch(/^HTTP\/1\.1 200/);
+    expect(response).toContain('"totalCount":');
+    expect(code).toBe(0);
+    expect(logEntries(server.lines).some((e) => e.msg === "stopped")).toBe(true);
+    // The pool is closed: no connection of the server is left on the database.
+    const left = await database.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name = 'quorum'");
+    expect(left[0]!.n).toBe(0);
+    socket.destroy();
+  });
+});
+
+async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
