@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { Client } from "pg";
 import { loadConfig } from "../src/platform/config/config";
@@ -72,20 +73,38 @@ export interface ServerProcess {
 export async function startServerProcess(databaseUrl: string, adminKey: string, port: number, env: Record<string, string> = {}): Promise<ServerProcess> {
   const entry = path.join(projectRoot, "dist", "src", "cli", "main.js");
   if (!fs.existsSync(entry)) throw new Error("Build first: npm run build");
-  const child: ChildProcess = spawn(process.execPath, [entry, "serve"], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, ADMIN_API_KEY: adminKey, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", LOG_LEVEL: "warn", DEMO_WHEN_EMPTY: "false", ...env },
-    stdio: ["ignore", "pipe", "inherit"],
+  return startNodeServer({
+    args: [entry, "serve"],
+    env: { DATABASE_URL: databaseUrl, ADMIN_API_KEY: adminKey, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", LOG_LEVEL: "warn", DEMO_WHEN_EMPTY: "false", ...env },
+    port,
+    readyPath: "/readyz",
   });
-  const url = `http://127.0.0.1:${port}/graphql`;
-  const deadline = Date.now() + 60_000;
+}
+
+/**
+ * Any GraphQL server as a separate Node process (this Node binary) serving `/graphql` on
+ * 127.0.0.1:`port`. Ready when `readyPath` answers 2xx, or, without one, when anything answers.
+ */
+export async function startNodeServer(opts: { args: string[]; env: Record<string, string>; port: number; readyPath?: string; cwd?: string }): Promise<ServerProcess> {
+  const child: ChildProcess = spawn(process.execPath, opts.args, {
+    cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ["ignore", "ignore", "inherit"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = `http://127.0.0.1:${opts.port}/graphql`;
+  const readyUrl = opts.readyPath ? `http://127.0.0.1:${opts.port}${opts.readyPath}` : url;
+  const deadline = Date.now() + 120_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited with ${child.exitCode ?? child.signalCode}`);
     try {
-      if ((await fetch(url.replace(/graphql$/, "readyz"))).ok) break;
+      const res = await fetch(readyUrl);
+      if (res.ok || !opts.readyPath) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error("server did not become ready in 60 s");
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error("server did not become ready in 120 s");
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   const status = (field: string) => {
@@ -98,11 +117,24 @@ export async function startServerProcess(databaseUrl: string, adminKey: string, 
     pid: child.pid!,
     rssMb: () => status("VmRSS"),
     peakRssMb: () => status("VmHWM"),
-    stop: () => new Promise<void>((resolve) => {
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-    }),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
   };
+}
+
+/** A TCP port nothing listens on now, for a server under test. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", () => resolve()));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 export interface LoadResult {
