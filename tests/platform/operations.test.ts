@@ -96,6 +96,36 @@ describe("operations", () => {
     }
   });
 
+  it("ends a statement that runs past STATEMENT_TIMEOUT_MS with TIMEOUT, and a request body that never finishes with 408", async () => {
+    const server = await serve(database.url, { STATEMENT_TIMEOUT_MS: "300", REQUEST_TIMEOUT_MS: "1000" });
+    const locker = await database.db.pool.connect();
+    try {
+      // Holding the table makes any read of it wait: a statement slower than the limit, on demand.
+      await locker.query("BEGIN");
+      await locker.query("LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE");
+      const started = Date.now();
+      const res = await post(server.url, "query Slow { accounts(first: 1) { totalCount } }", { operationName: "Slow" });
+      const body = (await res.json()) as { errors?: { message: string; extensions: { code: string } }[] };
+      expect(body.errors?.[0]?.extensions.code).toBe("TIMEOUT");
+      expect(body.errors?.[0]?.message).toMatch(/statement timeout; narrow it/);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await locker.query("ROLLBACK");
+      locker.release();
+    }
+    expect((await post(server.url, "query Fine { accounts(first: 1) { totalCount } }")).status).toBe(200);
+
+    const socket = net.connect(server.port, "127.0.0.1");
+    await once(socket, "connect");
+    let response = "";
+    socket.on("data", (chunk: Buffer) => { response += chunk.toString("utf8"); });
+    socket.write(`POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"query":`);
+    await Promise.race([once(socket, "close"), new Promise((r) => setTimeout(r, 10_000))]);
+    expect(response).toMatch(/^HTTP\/1\.1 408/);
+    server.child.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+  });
+
   it("on SIGTERM stops accepting, finishes the request in flight, closes the pool and exits 0", async () => {
     const server = await serve(database.url);
     // A request whose body is still arriving when the signal comes: in flight by any definition.

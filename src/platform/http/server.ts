@@ -51,7 +51,8 @@ export async function startHttpServer(deps: Deps, listen: { host: string; port: 
   await apollo.start();
 
   let closing = false;
-  const server = http.createServer((req, res) => {
+  // Node checks request timeouts on this interval (30 s by default): a short timeout needs a shorter check.
+  const server = http.createServer({ connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(config.requestTimeoutMs / 4))) }, (req, res) => {
     // Once closing, a keep-alive connection is dropped as soon as its request is answered.
     res.once("finish", () => { if (closing) setImmediate(() => server.closeIdleConnections()); });
     handle(req, res, apollo, deps).catch((err: unknown) => {
