@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -21,6 +22,18 @@ export interface BootstrapMessage {
 
 export type BootstrapReply = { id: number; results: ValueComparison[] } | { id: number; error: string };
 
+/** Comparisons remembered: a few dozen reports' worth. */
+const REMEMBERED_MAX = 500;
+
+function taskKey(t: BootstrapTask): string {
+  const digest = createHash("sha256");
+  for (const sample of [t.treated, t.holdout]) {
+    digest.update(Buffer.from(Float64Array.from(sample).buffer));
+    digest.update("|");
+  }
+  return `${t.stat}:${t.seed}:${JSON.stringify(t.options)}:${t.treated.length}/${t.holdout.length}:${digest.digest("base64")}`;
+}
+
 /** The compiled worker script; absent when running from TypeScript sources (tests), where batches run inline. */
 const WORKER_SCRIPT = path.join(__dirname, "bootstrap.worker.js");
 
@@ -37,6 +50,8 @@ export class BootstrapRunner {
   private readonly pending = new Map<number, { resolve: (r: ValueComparison[]) => void; reject: (e: Error) => void; worker: number }>();
   private nextId = 1;
   private readonly script: string | null;
+  /** Results by taskKey, oldest first (a Map keeps insertion order). */
+  private readonly remembered = new Map<string, ValueComparison>();
 
   constructor(opts: { threads?: number; script?: string } = {}) {
     const threads = opts.threads ?? Math.min(4, Math.max(1, os.availableParallelism() - 1));
@@ -50,7 +65,31 @@ export class BootstrapRunner {
     return this.script !== null;
   }
 
+  /**
+   * Runs the comparisons. Each is a pure function of its samples, statistic, seed and options,
+   * so results are remembered by those (a digest of the samples): a dashboard asking for the
+   * same report again, as every viewer and refresh does, skips the resampling. Exact, never
+   * stale — different data is a different key.
+   */
   async run(tasks: readonly BootstrapTask[]): Promise<ValueComparison[]> {
+    const keys = tasks.map(taskKey);
+    const results = keys.map((k) => this.remembered.get(k));
+    const missing = tasks.flatMap((t, i) => (results[i] ? [] : [i]));
+    if (missing.length > 0) {
+      const fresh = await this.compute(missing.map((i) => tasks[i]!));
+      missing.forEach((i, k) => {
+        results[i] = fresh[k]!;
+        this.remembered.set(keys[i]!, fresh[k]!);
+      });
+      for (const oldest of this.remembered.keys()) {
+        if (this.remembered.size <= REMEMBERED_MAX) break;
+        this.remembered.delete(oldest);
+      }
+    }
+    return results as ValueComparison[];
+  }
+
+  private async compute(tasks: readonly BootstrapTask[]): Promise<ValueComparison[]> {
     if (tasks.length === 0) return [];
     if (!this.script) return tasks.map((t) => compareValues(t.treated, t.holdout, t.stat, t.seed, t.options));
     // Longest first onto the least loaded worker: the batches finish close together.

@@ -2,7 +2,6 @@
  * The per-side intervals and the delta-method ratio added for the KPI report, against
  * published reference values or a computation written out here; and the pure report helpers.
  */
-import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { auc } from "../../ml/metrics";
@@ -170,8 +169,23 @@ describe("BootstrapRunner", () => {
     expect(await runner.run(tasks)).toEqual(inline);
   });
 
+  it("remembers a comparison by its samples, seed and options, and computes anew when any differs", async () => {
+    const runner = new BootstrapRunner({ threads: 0 });
+    const first = await runner.run(tasks);
+    const again = await runner.run(tasks.map((t) => ({ ...t, treated: [...t.treated], holdout: [...t.holdout] })));
+    again.forEach((result, i) => expect(result).toBe(first[i])); // the same objects: nothing resampled
+    const changed = { ...tasks[0]!, treated: [...tasks[0]!.treated.slice(1), 12_345] };
+    const reseeded = { ...tasks[0]!, seed: 99 };
+    const [a, b] = await runner.run([changed, reseeded]);
+    expect(a).toEqual(compareValues(changed.treated, changed.holdout, changed.stat, changed.seed, changed.options));
+    expect(b).toEqual(compareValues(reseeded.treated, reseeded.holdout, reseeded.stat, reseeded.seed, reseeded.options));
+    expect(a).not.toEqual(first[0]);
+    expect(b).not.toEqual(first[0]);
+  });
+
+  // `npm test` builds first, so the compiled worker exists.
   const script = path.resolve("dist/src/kpis/bootstrap.worker.js");
-  it.skipIf(!fs.existsSync(script))("gives identical results from worker threads (needs `npm run build`)", async () => {
+  it("gives identical results from worker threads", async () => {
     const runner = new BootstrapRunner({ threads: 2, script });
     expect(runner.threaded).toBe(true);
     try {
@@ -179,7 +193,8 @@ describe("BootstrapRunner", () => {
       expect(a).toEqual(inline);
       expect(b).toEqual(inline.slice(1));
       await expect(runner.run([{ ...tasks[0]!, treated: [-1, 2] }])).rejects.toThrow(/≥ 0/);
-      expect(await runner.run(tasks.slice(0, 1))).toEqual(inline.slice(0, 1)); // still usable after a failed batch
+      const unseen = { ...tasks[0]!, seed: 7 }; // not remembered: it must go to a worker
+      expect(await runner.run([unseen])).toEqual([compareValues(unseen.treated, unseen.holdout, unseen.stat, unseen.seed, unseen.options)]); // still usable after a failed batch
     } finally {
       await runner.close();
     }
