@@ -1,5 +1,4 @@
-import { fitExpressions, globToLike, SqlParams } from "./fit-rules.sql";
-import { BUYING_ROLES } from "./model-validation";
+import { fitExpressions, fitSource, globToLike, SqlParams } from "./fit-rules.sql";
 import type { ModelDefinition } from "./model.types";
 
 /** One statement of a run, with a name for progress output. */
@@ -59,22 +58,23 @@ const LN2 = Math.LN2;
  * The SQL of one scoring run (DESIGN §3), as a few set-based statements over temporary tables
  * that live until the run's transaction ends:
  *
- * 1.–2. `_sc_ct` — one parallel pass over the events within the longest lookback, joined with
- *    contacts: per (account, contact), each engagement rule's decayed points
- *    `Σ points × roleMultiplier × 0.5^(ageDays / halfLifeDays)`, written
- *    `points × k × exp((t − T) × ln2 / halfLife)`; then capped per contact and rule, the
- *    contact's engagement (`clamp(Σ, 0, 100)` as real) and whether it is engaged
- *    (≥ engagedThreshold and > 0). Bot/prefetch events, internal contacts and facts after T
- *    never count. Events without a contact form one anonymous bucket per account. (Target
- *    passes build `_sc_ev` first and join contacts in step 2.)
+ * 1.–2. `_sc_ct` — one parallel pass over the events within the longest lookback: per
+ *    (account, contact), each engagement rule's decayed points `Σ points × 0.5^(ageDays /
+ *    halfLifeDays)`, written `points × exp((t − T) × ln2 / halfLife)`; then, joined with
+ *    contacts, times the contact's role multiplier and capped per contact and rule, the sums of
+ *    the positive and negative capped values, the contact's engagement (`clamp(Σ, 0, 100)` as
+ *    real) and whether it is engaged (≥ engagedThreshold and > 0). Bot/prefetch events,
+ *    internal contacts and facts after T never count. Events without a contact form one
+ *    anonymous bucket per account. (Target passes build `_sc_ev` first.)
  * 3. `_sc_ae` — per account: each rule's per-contact values summed and capped per account;
- *    engaged contacts and which required roles have one. `_sc_roll` applies SUM/MAX roll-up.
+ *    engaged contacts and which required roles have one.
  * 4. `_sc_in` — intent per account and rule, decayed and capped.
- * 5. INSERT account_scores — fit rules compiled to CASE expressions, components clamped with
+ * 5. `_sc_acc` — one row per account with any of those, SUM/MAX roll-up applied.
+ * 6. INSERT account_scores — fit rules compiled to CASE expressions, components clamped with
  *    their contributions scaled to the clamp (see `clampParts`), total, band, grade, status.
- * 6. INSERT contact_scores — lead fit on the contact plus its own engagement, for every contact
- *    with counted engagement in the window.
- * 7. INSERT band_transitions — against the line's previous snapshot.
+ * 7. INSERT contact_scores — lead fit per profile (`_sc_pf`) plus the contact's own
+ *    engagement, for every contact with counted engagement in the window.
+ * 8. INSERT band_transitions — against the line's previous snapshot.
  *
  * Every decision (band, grade, status, engaged) is taken on the values as stored (real), so
  * what a client reads always agrees with the band and status it sees.
@@ -86,7 +86,7 @@ export function engineSteps(def: ModelDefinition, run: EngineRun): EngineStep[] 
   const steps = inputSteps(def, { kind: "run", asOf: T });
   const tables = run.tables ?? { accounts: "account_scores", contacts: "contact_scores" };
 
-  // 5. account scores ---------------------------------------------------------------------
+  // 6. account scores ---------------------------------------------------------------------
   {
     const p = new SqlParams();
     const s = scoreLayers(def, { kind: "run", asOf: T }, p);
@@ -109,27 +109,35 @@ export function engineSteps(def: ModelDefinition, run: EngineRun): EngineStep[] 
 
   if (run.accountsOnly) return steps;
 
-  // 6. lead scores ------------------------------------------------------------------------
+  // 7. lead scores ------------------------------------------------------------------------
   // Lead fit depends only on a contact's title, seniority, department and role. The event pass
   // tagged each contact with a 64-bit hash of that profile; fit, its clamp and its weighted
-  // contributions are computed once per profile (on one representative contact's fields) and
-  // joined back, so per contact only its engagement is clamped.
+  // contributions are computed once per profile (on one representative contact's fields) into
+  // `_sc_pf` and joined back, so per contact only its engagement is clamped, with the sums the
+  // event pass kept. Unclamped (the usual case), a part's contribution is weight × part.
   {
-    const p = new SqlParams();
     const lr = def.leadRules;
-    const fit = fitExpressions(lr.fitRules, "contact", "c", p);
+    const pf = new SqlParams();
+    const fit = fitExpressions(lr.fitRules, "contact", "c", pf);
+    const fParts = lr.fitRules.map((_, i) => `f${i}`);
+    const wFit = fParts.length ? pf.add(lr.weights.fit, "float8") : "";
+    steps.push({
+      stage: "leads",
+      params: pf.values,
+      sql: `CREATE TEMP TABLE _sc_pf ON COMMIT DROP AS
+        SELECT profile_hash, F_v AS pf_fit, dq AS pf_dq, ${scaledParts(wFit, fParts, "F")} AS pf_contributions
+          FROM (${clampLayers({ F: fParts }, `SELECT r.profile_hash${fit.points.map((x, i) => `, ${x} AS f${i}`).join("")}, ${fit.disqualified} AS dq
+                  FROM (SELECT profile_hash, min(contact_id) AS contact_id FROM _sc_ct WHERE contact_id IS NOT NULL GROUP BY profile_hash) r
+                  JOIN contacts c ON c.id = r.contact_id`, { F: lr.fitRules.map((r) => Math.sign(r.points)) })}) l`,
+    });
+    steps.push({ stage: "leads", params: [], sql: "ANALYZE _sc_pf" });
+
+    const p = new SqlParams();
     const wF = p.add(lr.weights.fit, "float8");
     const wE = p.add(lr.weights.engagement, "float8");
-    const fParts = lr.fitRules.map((_, i) => `f${i}`);
-    const eParts = ruleIdx.map((i) => `e${i}`);
     const t = lr.thresholds;
     const runId = p.add(run.runId, "bigint");
     const asOf = p.add(T, "timestamptz");
-    const profiles = `SELECT profile_hash, F_v AS pf_fit, dq AS pf_dq,
-          ARRAY[${fParts.map((x) => `${wF} * (CASE WHEN ${x} >= 0 THEN ${x} * F_kp ELSE ${x} * F_kn END)`).join(", ")}]::real[] AS pf_contributions
-        FROM (${clampLayers({ F: fParts }, `SELECT r.profile_hash${fit.points.map((x, i) => `, ${x} AS f${i}`).join("")}, ${fit.disqualified} AS dq
-                FROM (SELECT profile_hash, min(contact_id) AS contact_id FROM _sc_ct WHERE contact_id IS NOT NULL GROUP BY profile_hash) r
-                JOIN contacts c ON c.id = r.contact_id`)}) l`;
     steps.push({
       stage: "leads",
       counts: "contacts",
@@ -141,26 +149,30 @@ export function engineSteps(def: ModelDefinition, run: EngineRun): EngineStep[] 
                     WHEN total >= ${p.add(t.mql, "float8")} AND fit >= ${p.add(t.minFit, "float8")} THEN 'MQL'
                     WHEN total >= ${p.add(t.nurture, "float8")} THEN 'NURTURE' ELSE 'UNQUALIFIED' END,
                contributions
-          FROM (SELECT contact_id, account_id, dq, pf_fit::real AS fit, stored_engagement AS engagement,
+          FROM (SELECT contact_id, account_id, dq, pf_fit::real AS fit, engagement,
                        least(greatest(${wF} * pf_fit + ${wE} * E_v, 0), 100)::real AS total,
-                       pf_contributions || ARRAY[${eParts.map((x) => `${wE} * (CASE WHEN ${x} >= 0 THEN ${x} * E_kp ELSE ${x} * E_kn END)`).join(", ")}]::real[] AS contributions
-                  FROM (${clampLayers({ E: eParts }, `SELECT ct.contact_id, ct.contact_account_id AS account_id, ct.engagement AS stored_engagement,
-                               pf.pf_fit, pf.pf_contributions, (pf.pf_dq OR COALESCE(s.status = 'DISQUALIFIED', false)) AS dq
-                               ${ruleIdx.map((i) => `, ct.c${i}::float8 AS e${i}`).join("")}
-                          FROM _sc_ct ct
-                          JOIN (${profiles} OFFSET 0) pf ON pf.profile_hash = ct.profile_hash
-                          LEFT JOIN ${tables.accounts} s ON s.run_id = ${runId} AND s.as_of = ${asOf} AND s.account_id = ct.contact_account_id`)}) s OFFSET 0) x`,
+                       pf_contributions || ${scaledParts(wE, ruleIdx.map((i) => `c${i}`), "E")} AS contributions
+                  FROM (SELECT ct.*, pf.pf_fit, pf.pf_contributions, (pf.pf_dq OR s.account_id IS NOT NULL) AS dq,
+                               least(greatest(ct.e_pos - ct.e_neg, 0), 100) AS E_v,
+                               CASE WHEN ct.e_pos - ct.e_neg > 100 THEN (100 + ct.e_neg) / ct.e_pos ELSE 1 END AS E_kp,
+                               CASE WHEN ct.e_pos - ct.e_neg < 0 THEN ct.e_pos / ct.e_neg ELSE 1 END AS E_kn
+                          FROM (SELECT contact_id, contact_account_id AS account_id, profile_hash, engagement, e_pos, e_neg${ruleIdx.map((i) => `, c${i}`).join("")}
+                                  FROM _sc_ct WHERE contact_id IS NOT NULL) ct
+                          JOIN _sc_pf pf ON pf.profile_hash = ct.profile_hash
+                          LEFT JOIN (SELECT account_id FROM ${tables.accounts} WHERE run_id = ${runId} AND as_of = ${asOf} AND status = 'DISQUALIFIED') s
+                            ON s.account_id = ct.account_id
+                        OFFSET 0) l OFFSET 0) x`,
     });
   }
 
-  // 7. transitions ------------------------------------------------------------------------
+  // 8. transitions ------------------------------------------------------------------------
   steps.push(transitionsStep(def, run, tables.accounts));
   return steps;
 }
 
 /**
  * The model evaluated for a set of (account, as-of) targets instead of every account at one
- * instant (see `EngineTargets`): steps 1–5 of a run, each target seeing only the facts at or
+ * instant (see `EngineTargets`): steps 1–6 of a run, each target seeing only the facts at or
  * before its own as-of, with the same rules, decay, caps, roll-up, clamping, band and status.
  * Writes nothing: the last step leaves `TARGET_SCORES_TABLE`. Run the steps in one
  * transaction (their temp tables drop at commit) after creating the targets table.
@@ -190,8 +202,9 @@ export function targetSteps(def: ModelDefinition, targets: EngineTargets): Engin
 }
 
 /**
- * Steps 1–4 of a pass (events, contacts, account engagement and committee, intent), shared by
- * runs and target passes: only where the as-of comes from and what the rows are keyed by differ.
+ * Steps 1–5 of a pass (events, contacts, account engagement and committee, intent, their
+ * combination), shared by runs and target passes: only where the as-of comes from and what
+ * the rows are keyed by differ.
  */
 function inputSteps(def: ModelDefinition, scope: Scope): EngineStep[] {
   const R = def.engagementRules.length;
@@ -210,38 +223,30 @@ function inputSteps(def: ModelDefinition, scope: Scope): EngineStep[] {
     if (R === 0) {
       steps.push({ stage: "events", params: [], sql: `CREATE TEMP TABLE _sc_ev ON COMMIT DROP AS SELECT ${tk && "NULL::bigint AS target_id, "}NULL::bigint AS account_id, NULL::bigint AS contact_id WHERE false` });
     } else if (scope.kind === "run") {
-      // Each event type maps to a bit mask of the rules counting it (a tiny hash join, one row
-      // per event); each rule's sum filters on its bit. Decay is computed only for the rules an
-      // event feeds. A rule's own lookback and asset pattern are tested only when they narrow
-      // the scan's window.
+      // Each event type maps to one flag per rule, true when the rule counts it (a tiny hash
+      // join, one row per event); each rule's sum filters on its flag. Decay is computed only
+      // for the rules an event feeds. A rule's own lookback and asset pattern are tested only
+      // when they narrow the scan's window.
       const T = scope.asOf;
       const since = def.engagementRules.map((r) => new Date(T.getTime() - r.lookbackDays * MS_PER_DAY));
       const minSince = new Date(Math.min(...since.map((d) => d.getTime())));
       const types = [...new Set(def.engagementRules.flatMap((r) => r.eventTypes))];
-      const masks = types.map((t) => def.engagementRules.reduce((m, r, i) => (r.eventTypes.includes(t) ? m | (1n << BigInt(i)) : m), 0n).toString());
       const tEpoch = p.add(T.getTime() / 1000, "float8");
       const sums = def.engagementRules.map((r, i) => {
-        const tests = [`(m.mask & ${p.add((1n << BigInt(i)).toString(), "bigint")}) <> 0`];
+        const tests = [`m.r${i}`];
         if (since[i]!.getTime() > minSince.getTime()) tests.push(`e.occurred_at >= ${p.add(since[i], "timestamptz")}`);
         if (r.assetPattern) tests.push(`lower(e.asset) LIKE ${p.add(globToLike(r.assetPattern), "text")}`);
         const rate = p.add(LN2 / (r.halfLifeDays * SECONDS_PER_DAY), "float8");
-        return `COALESCE(sum(${p.add(r.points, "float8")} * COALESCE(c.k, 1) * exp((date_part('epoch', e.occurred_at) - ${tEpoch}) * ${rate})) FILTER (WHERE ${tests.join(" AND ")}), 0) AS s${i}`;
+        return `COALESCE(sum(${p.add(r.points, "float8")} * exp((date_part('epoch', e.occurred_at) - ${tEpoch}) * ${rate})) FILTER (WHERE ${tests.join(" AND ")}), 0) AS s${i}`;
       });
-      // The contact's side (internal or not, role multiplier, role) joins in the same parallel
-      // scan: each contact row is read once into a shared hash, and the multiplier, constant
-      // per contact, is applied per event inside the sums.
-      const roles = p.add(BUYING_ROLES, "text[]");
       runEvents = {
         p,
-        sql: `SELECT e.account_id, e.contact_id, min(c.role_code) AS role_code, min(c.account_id) AS contact_account_id, min(c.profile_hash) AS profile_hash,
-                 ${sums.join(", ")}
+        sql: `SELECT e.account_id, e.contact_id, ${sums.join(", ")}
             FROM engagement_events e
-            JOIN unnest(${p.add(types, "text[]")}, ${p.add(masks, "bigint[]")}) AS m(type, mask) ON m.type = e.type
-            LEFT JOIN (SELECT c.id, c.account_id, c.is_internal, array_position(${roles}, c.role) AS role_code, ${multiplierSql(def, "c", p)} AS k,
-                              ${PROFILE_HASH} AS profile_hash
-                         FROM contacts c) c ON c.id = e.contact_id
+            JOIN unnest(${p.add(types, "text[]")}, ${def.engagementRules.map((r) => p.add(types.map((t) => r.eventTypes.includes(t)), "boolean[]")).join(", ")})
+                 AS m(type, ${ruleIdx.map((i) => `r${i}`).join(", ")}) ON m.type = e.type
            WHERE e.occurred_at <= ${p.add(T, "timestamptz")} AND e.occurred_at >= ${p.add(minSince, "timestamptz")}
-             AND e.account_id IS NOT NULL AND NOT e.is_bot AND c.is_internal IS NOT TRUE
+             AND e.account_id IS NOT NULL AND NOT e.is_bot
            GROUP BY e.account_id, e.contact_id`,
       };
     } else {
@@ -277,31 +282,30 @@ function inputSteps(def: ModelDefinition, scope: Scope): EngineStep[] {
   // 2. contacts -------------------------------------------------------------------------
   {
     const p = runEvents?.p ?? new SqlParams();
-    const pos = ruleIdx.map((i) => `greatest(c${i}, 0)`).join(" + ") || "0";
-    const neg = ruleIdx.map((i) => `greatest(-c${i}, 0)`).join(" + ") || "0";
-    let inner: string;
-    if (runEvents) {
-      // The event pass already applied multipliers and dropped internal contacts; its rows
-      // flow straight into the caps (one statement, one parallel scan).
-      const capped = ruleIdx.map((i) => `${capSql(`v.s${i}`, def.engagementRules[i]!.capPerContact, p)} AS c${i}`);
-      inner = `SELECT v.account_id, v.contact_id, (${p.add(BUYING_ROLES, "text[]")})[v.role_code] AS role, v.contact_account_id, v.profile_hash${ruleIdx.map((i) => `, ${capped[i]}`).join("")}
-                 FROM (${runEvents.sql}) v`;
-    } else {
-      const capped = ruleIdx.map((i) => `${capSql(`(v.s${i} * v.k)`, def.engagementRules[i]!.capPerContact, p)} AS c${i}`);
-      inner = `SELECT ${tk ? "v.target_id, " : ""}v.account_id, v.contact_id, v.role, v.contact_account_id, v.profile_hash${ruleIdx.map((i) => `, ${capped[i]}`).join("")}
-                 FROM (SELECT v.*, c.role, c.account_id AS contact_account_id, ${multiplierSql(def, "c", p)} AS k,
-                              ${PROFILE_HASH} AS profile_hash
-                         FROM _sc_ev v
-                         LEFT JOIN contacts c ON c.id = v.contact_id
-                        WHERE NOT COALESCE(c.is_internal, false) OFFSET 0) v`;
-    }
+    // The sums `clampLayers` would take over the contact's parts, which lead scores clamp
+    // engagement with.
+    const [pos, neg] = signedSums(ruleIdx.map((i) => `c${i}`), def.engagementRules.map((r) => Math.sign(r.points)));
+    // Contacts join the events aggregated per (account, contact), not each event: the role
+    // multiplier, constant per contact, scales the contact's sums (1 for the anonymous bucket).
+    // A run joins most contacts, so the few columns it needs are computed first and hashed narrow.
+    const capped = ruleIdx.map((i) => `${capSql(`(v.s${i} * v.k)`, def.engagementRules[i]!.capPerContact, p)} AS c${i}`);
+    const contactCols = `c.role, c.account_id AS contact_account_id, ${multiplierSql(def, "c", p)} AS k, ${PROFILE_HASH} AS profile_hash`;
+    const joined = runEvents
+      ? `SELECT v.*, c.role, c.contact_account_id, COALESCE(c.k, 1) AS k, c.profile_hash
+           FROM (${runEvents.sql}) v
+           LEFT JOIN (SELECT c.id, c.is_internal, ${contactCols} FROM contacts c OFFSET 0) c ON c.id = v.contact_id`
+      : `SELECT v.*, ${contactCols}
+           FROM _sc_ev v
+           LEFT JOIN contacts c ON c.id = v.contact_id`;
+    const inner = `SELECT ${tk ? "v.target_id, " : ""}v.account_id, v.contact_id, v.role, v.contact_account_id, v.profile_hash${ruleIdx.map((i) => `, ${capped[i]}`).join("")}
+                 FROM (${joined} WHERE NOT COALESCE(c.is_internal, false) OFFSET 0) v`;
     steps.push({
       stage: runEvents ? "events" : "contacts",
       params: p.values,
       sql: `CREATE TEMP TABLE _sc_ct ON COMMIT DROP AS
         SELECT x.*, x.engagement > 0 AND x.contact_id IS NOT NULL AND x.engagement::float8 >= ${p.add(def.committee.engagedThreshold, "float8")} AS engaged
-          FROM (SELECT y.*, least(greatest((${pos}) - (${neg}), 0), 100)::real AS engagement
-                  FROM (${inner} OFFSET 0) y OFFSET 0) x`,
+          FROM (SELECT y.*, least(greatest(e_pos - e_neg, 0), 100)::real AS engagement
+                  FROM (SELECT z.*, ${pos} AS e_pos, ${neg} AS e_neg FROM (${inner} OFFSET 0) z OFFSET 0) y OFFSET 0) x`,
     });
   }
 
@@ -319,10 +323,10 @@ function inputSteps(def: ModelDefinition, scope: Scope): EngineStep[] {
       ...roles.map((role, k) => `COALESCE(bool_or(engaged AND role = ${p.add(role, "text")}), false) AS r${k}`),
     ];
     steps.push({ stage: "accounts", params: p.values, sql: `CREATE TEMP TABLE _sc_ae ON COMMIT DROP AS SELECT ${tk}account_id, ${cols.join(", ")} FROM _sc_ct GROUP BY ${tk}account_id` });
-    if (def.rollup !== "NONE" && R > 0) steps.push({ stage: "accounts", params: [], sql: scope.kind === "run" ? rollupSql(def.rollup, R) : targetRollupSql(def.rollup, R, scope.table) });
   }
 
   steps.push({ stage: "accounts", params: [], sql: "ANALYZE _sc_ae" });
+  if (scope.kind === "targets" && def.rollup !== "NONE" && R > 0) steps.push({ stage: "accounts", params: [], sql: targetRollupSql(def.rollup, R, scope.table) });
 
   // 4. intent ---------------------------------------------------------------------------
   {
@@ -372,20 +376,78 @@ function inputSteps(def: ModelDefinition, scope: Scope): EngineStep[] {
     }
   }
 
+  // 5. everything per account (or target) that is not fit, in one row ------------------------
+  steps.push({ stage: "accounts", params: [], sql: scope.kind === "run" ? accountInputsSql(def) : targetInputsSql(def, scope.table) });
+  steps.push({ stage: "accounts", params: [], sql: "ANALYZE _sc_acc" });
+
   return steps;
 }
 
 /**
- * Step 5's inner layers: the parts of every criterion (fit rules compiled to CASE expressions,
+ * `_sc_acc`, a run's per-account inputs besides fit: each engagement rule's points (after
+ * per-account caps and roll-up), engaged contacts, required roles covered (`r<k>`) and intent
+ * per rule, for every account with any of them. SUM roll-up adds the subsidiaries' values (at
+ * any depth) to the account's own; MAX takes the values of the most engaged family member.
+ */
+function accountInputsSql(def: ModelDefinition): string {
+  const idx = [...Array(def.engagementRules.length).keys()];
+  const roles = def.committee.requiredRoles.map((_, k) => `COALESCE(ae.r${k}, false) AS r${k}`);
+  const intent = def.intentRules.map((_, i) => `COALESCE(n.n${i}, 0)::float8 AS n${i}`);
+  let family = "";
+  let rolled = "";
+  let e = (i: number) => `COALESCE(ae.e${i}, 0)::float8`;
+  if (def.rollup !== "NONE" && idx.length > 0) {
+    family = `WITH RECURSIVE ${FAMILY_TREE}, pairs AS (SELECT DISTINCT ancestor AS account_id, member FROM tree WHERE ancestor <> member)`;
+    if (def.rollup === "SUM") {
+      rolled = `FULL JOIN (SELECT p.account_id, ${idx.map((i) => `sum(x.e${i}) AS e${i}`).join(", ")}
+                            FROM pairs p JOIN _sc_ae x ON x.account_id = p.member GROUP BY p.account_id) d ON d.account_id = ae.account_id`;
+      e = (i) => `(COALESCE(ae.e${i}, 0) + COALESCE(d.e${i}, 0))::float8`;
+    } else {
+      rolled = `FULL JOIN (SELECT DISTINCT ON (p.account_id) p.account_id, ${idx.map((i) => `x.e${i}`).join(", ")}
+                            FROM (SELECT account_id, member FROM pairs UNION SELECT account_id, account_id FROM pairs) p
+                            JOIN _sc_ae x ON x.account_id = p.member
+                           ORDER BY p.account_id, (${idx.map((i) => `x.e${i}`).join(" + ")}) DESC, (p.member = p.account_id) DESC, p.member) d ON d.account_id = ae.account_id`;
+      e = (i) => `(CASE WHEN d.account_id IS NOT NULL THEN d.e${i} ELSE COALESCE(ae.e${i}, 0) END)::float8`;
+    }
+  }
+  const key = rolled ? "COALESCE(ae.account_id, d.account_id)" : "ae.account_id";
+  return `CREATE TEMP TABLE _sc_acc ON COMMIT DROP AS ${family}
+    SELECT COALESCE(${key}, n.account_id) AS account_id, ${[...idx.map((i) => `${e(i)} AS e${i}`), "COALESCE(ae.engaged_contacts, 0) AS engaged_contacts", ...roles, ...intent].join(", ")}
+      FROM _sc_ae ae
+      ${rolled}
+      FULL JOIN _sc_in n ON n.account_id = ${key}`;
+}
+
+/** `accountInputsSql` for targets: the same columns keyed by `target_id`, one row per target. */
+function targetInputsSql(def: ModelDefinition, table: string): string {
+  const idx = [...Array(def.engagementRules.length).keys()];
+  const rolled = def.rollup !== "NONE" && idx.length > 0;
+  const cols = [
+    ...idx.map((i) => `COALESCE(${rolled ? "g" : "ae"}.e${i}, 0)::float8 AS e${i}`),
+    "COALESCE(ae.engaged_contacts, 0) AS engaged_contacts",
+    ...def.committee.requiredRoles.map((_, k) => `COALESCE(ae.r${k}, false) AS r${k}`),
+    ...def.intentRules.map((_, i) => `COALESCE(n.n${i}, 0)::float8 AS n${i}`),
+  ];
+  return `CREATE TEMP TABLE _sc_acc ON COMMIT DROP AS
+    SELECT t.target_id, ${cols.join(", ")}
+      FROM ${table} t
+      LEFT JOIN _sc_ae ae ON ae.target_id = t.target_id AND ae.account_id = t.account_id
+      ${rolled ? "LEFT JOIN _sc_roll g ON g.target_id = t.target_id" : ""}
+      LEFT JOIN _sc_in n ON n.target_id = t.target_id`;
+}
+
+/**
+ * Step 6's inner layers: the parts of every criterion (fit rules compiled to CASE expressions,
  * engagement, intent, committee), their clamped component values and scale factors, plus the
  * total, contributions and status expressions over them.
  */
 function scoreLayers(def: ModelDefinition, scope: Scope, p: SqlParams) {
   const R = def.engagementRules.length;
   const ruleIdx = [...Array(R).keys()];
-  const fit = fitExpressions(def.fitRules, "account", "a", p);
+  // A run evaluates every account, so each lowercased column is computed once per account; a
+  // target pass joins only its targets' accounts.
+  const fit = fitExpressions(def.fitRules, "account", "a", p, { hoist: scope.kind === "run" });
   const c = def.committee;
-  const engSource = def.rollup !== "NONE" && R > 0 ? "_sc_roll" : "_sc_ae";
   const parts = {
     F: def.fitRules.map((_, i) => `f${i}`),
     E: ruleIdx.map((i) => `e${i}`),
@@ -396,11 +458,11 @@ function scoreLayers(def: ModelDefinition, scope: Scope, p: SqlParams) {
     scope.kind === "run" ? "a.id AS account_id" : "t.target_id, a.id AS account_id",
     ...fit.points.map((x, i) => `${x} AS f${i}`),
     `${fit.disqualified} AS dq`,
-    ...ruleIdx.map((i) => `COALESCE(g.e${i}, 0)::float8 AS e${i}`),
-    ...def.intentRules.map((_, i) => `COALESCE(n.n${i}, 0)::float8 AS n${i}`),
-    ...c.requiredRoles.map((_, k) => `CASE WHEN COALESCE(ae.r${k}, false) THEN ${p.add(c.pointsPerRole, "float8")} ELSE 0::float8 END AS c${k}`),
-    `CASE WHEN COALESCE(ae.engaged_contacts, 0) >= ${p.add(c.minEngagedContacts, "int")} THEN ${p.add(c.breadthBonus, "float8")} ELSE 0::float8 END AS cb`,
-    "COALESCE(ae.engaged_contacts, 0) AS engaged_contacts",
+    ...ruleIdx.map((i) => `COALESCE(g.e${i}, 0) AS e${i}`),
+    ...def.intentRules.map((_, i) => `COALESCE(g.n${i}, 0) AS n${i}`),
+    ...c.requiredRoles.map((_, k) => `CASE WHEN g.r${k} THEN ${p.add(c.pointsPerRole, "float8")} ELSE 0::float8 END AS c${k}`),
+    `CASE WHEN COALESCE(g.engaged_contacts, 0) >= ${p.add(c.minEngagedContacts, "int")} THEN ${p.add(c.breadthBonus, "float8")} ELSE 0::float8 END AS cb`,
+    "COALESCE(g.engaged_contacts, 0) AS engaged_contacts",
   ];
   const w = def.weights;
   const weightOf = { F: p.add(w.fit, "float8"), E: p.add(w.engagement, "float8"), I: p.add(w.intent, "float8"), C: p.add(w.committee, "float8") };
@@ -411,19 +473,18 @@ function scoreLayers(def: ModelDefinition, scope: Scope, p: SqlParams) {
       WHEN total >= ${p.add(t.sqa, "float8")} AND fit >= ${p.add(t.minFit, "float8")} AND engaged_contacts >= ${p.add(t.minEngagedContacts, "int")} THEN 'SQA'
       WHEN total >= ${p.add(t.mqa, "float8")} AND fit >= ${p.add(t.minFit, "float8")} THEN 'MQA'
       WHEN total >= ${p.add(t.nurture, "float8")} THEN 'NURTURE' ELSE 'UNQUALIFIED' END`;
+  const accounts = fitSource("accounts", "a", fit.lowered);
   const from = scope.kind === "run"
-    ? `FROM accounts a
-                        LEFT JOIN ${engSource} g ON g.account_id = a.id
-                        LEFT JOIN _sc_ae ae ON ae.account_id = a.id
-                        LEFT JOIN _sc_in n ON n.account_id = a.id`
-    : `FROM ${scope.table} t
-                        JOIN accounts a ON a.id = t.account_id
-                        LEFT JOIN ${engSource} g ON g.target_id = t.target_id${engSource === "_sc_ae" ? " AND g.account_id = a.id" : ""}
-                        LEFT JOIN _sc_ae ae ON ae.target_id = t.target_id AND ae.account_id = a.id
-                        LEFT JOIN _sc_in n ON n.target_id = t.target_id`;
+    ? `FROM ${accounts} LEFT JOIN _sc_acc g ON g.account_id = a.id`
+    : `FROM ${scope.table} t JOIN ${accounts} ON a.id = t.account_id LEFT JOIN _sc_acc g ON g.target_id = t.target_id`;
   return {
     layers: clampLayers(parts, `SELECT ${l1.join(",\n ")}
-                        ${from}`),
+                        ${from}`, {
+      F: def.fitRules.map((r) => Math.sign(r.points)),
+      E: def.engagementRules.map((r) => Math.sign(r.points)),
+      I: def.intentRules.map((r) => Math.sign(r.points)),
+      C: parts.C.map(() => 1),
+    }),
     total: order.map((k) => `${weightOf[k]} * ${k}_v`).join(" + "),
     contributions,
     status,
@@ -432,11 +493,11 @@ function scoreLayers(def: ModelDefinition, scope: Scope, p: SqlParams) {
 }
 
 /** `clamp` of a component's parts: positive and negative sums, the clamped value `X_v` and the scale factors `X_kp`/`X_kn` of `clampParts`. */
-function clampLayers(parts: Record<string, string[]>, inner: string): string {
-  const sums = Object.entries(parts).flatMap(([k, xs]) => [
-    `${xs.map((x) => `greatest(${x}, 0)`).join(" + ") || "0::float8"} AS ${k}_p`,
-    `${xs.map((x) => `greatest(-${x}, 0)`).join(" + ") || "0::float8"} AS ${k}_n`,
-  ]);
+function clampLayers(parts: Record<string, string[]>, inner: string, signs: Record<string, number[]> = {}): string {
+  const sums = Object.entries(parts).flatMap(([k, xs]) => {
+    const [pos, neg] = signedSums(xs, signs[k]);
+    return [`${pos} AS ${k}_p`, `${neg} AS ${k}_n`];
+  });
   const scaled = Object.keys(parts).flatMap((k) => [
     `least(greatest(${k}_p - ${k}_n, 0), 100) AS ${k}_v`,
     `CASE WHEN ${k}_p - ${k}_n > 100 THEN (100 + ${k}_n) / ${k}_p ELSE 1 END AS ${k}_kp`,
@@ -445,6 +506,28 @@ function clampLayers(parts: Record<string, string[]>, inner: string): string {
   // OFFSET 0 keeps each layer a subquery: flattened, every reference to a part would repeat its
   // whole expression (fit tests included) in every sum, scale and contribution.
   return `SELECT *, ${scaled.join(", ")} FROM (SELECT *, ${sums.join(", ")} FROM (${inner} OFFSET 0) l1 OFFSET 0) l2 OFFSET 0`;
+}
+
+/**
+ * The positive and negative sums of a component's parts, `Σ max(x, 0)` and `Σ max(−x, 0)`, in
+ * part order. A part whose sign is known (its rule's points: multipliers, strengths and
+ * committee points are never negative) goes into one sum only: the same additions, less zeros.
+ */
+function signedSums(xs: readonly string[], signs?: readonly number[]): [string, string] {
+  const pos = xs.flatMap((x, i) => (!signs ? [`greatest(${x}, 0)`] : signs[i]! > 0 ? [x] : []));
+  const neg = xs.flatMap((x, i) => (!signs ? [`greatest(-${x}, 0)`] : signs[i]! < 0 ? [`-${x}`] : []));
+  return [pos.join(" + ") || "0::float8", neg.join(" + ") || "0::float8"];
+}
+
+/**
+ * The weighted contributions of a component's parts as a real[] (`clampParts`): each part scaled
+ * by `X_kp` or `X_kn` of `clampLayers`. When the component is not clamped both are 1 and the
+ * scaling is skipped, which gives the same numbers.
+ */
+function scaledParts(weight: string, xs: readonly string[], k: string): string {
+  if (xs.length === 0) return "ARRAY[]::real[]";
+  const scaled = xs.map((x) => `${weight} * (CASE WHEN ${x} >= 0 THEN ${x} * ${k}_kp ELSE ${x} * ${k}_kn END)`);
+  return `(CASE WHEN ${k}_kp = 1 AND ${k}_kn = 1 THEN ARRAY[${xs.map((x) => `${weight} * ${x}`).join(", ")}] ELSE ARRAY[${scaled.join(", ")}] END)::real[]`;
 }
 
 /**
@@ -489,30 +572,6 @@ const FAMILY_TREE = `tree(ancestor, member, depth) AS (
     )`;
 
 /**
- * Roll-up of per-rule engagement (after per-account caps) over each account's subsidiaries,
- * at any depth. SUM adds the members' values to the parent's; MAX takes the values of the
- * family member (the account itself or a subsidiary) with the most engagement.
- */
-function rollupSql(mode: "SUM" | "MAX", R: number): string {
-  const idx = [...Array(R).keys()];
-  const family = `WITH RECURSIVE ${FAMILY_TREE}, pairs AS (
-      SELECT DISTINCT ancestor AS account_id, member FROM tree WHERE ancestor <> member
-      UNION ALL
-      SELECT account_id, account_id FROM _sc_ae
-    )`;
-  if (mode === "SUM") {
-    return `CREATE TEMP TABLE _sc_roll ON COMMIT DROP AS ${family}
-      SELECT p.account_id, ${idx.map((i) => `sum(x.e${i}) AS e${i}`).join(", ")}
-        FROM pairs p JOIN _sc_ae x ON x.account_id = p.member
-       GROUP BY p.account_id`;
-  }
-  return `CREATE TEMP TABLE _sc_roll ON COMMIT DROP AS ${family}
-    SELECT DISTINCT ON (p.account_id) p.account_id, ${idx.map((i) => `x.e${i}`).join(", ")}
-      FROM pairs p JOIN _sc_ae x ON x.account_id = p.member
-     ORDER BY p.account_id, (${idx.map((i) => `x.e${i}`).join(" + ")}) DESC, (p.member = p.account_id) DESC, p.member`;
-}
-
-/**
  * `_sc_tm`: the accounts whose events count for each target — the target's own account and,
  * when the model rolls up engagement, its subsidiaries at any depth — with the target's as-of.
  */
@@ -525,7 +584,10 @@ function targetMembersSql(table: string, rollup: boolean): string {
     SELECT DISTINCT t.target_id, f.member, t.as_of FROM ${table} t JOIN tree f ON f.ancestor = t.account_id WHERE f.ancestor <> f.member`;
 }
 
-/** `rollupSql` for targets: `_sc_ae` holds, per target, only the rows of its family (see `targetMembersSql`). */
+/**
+ * Roll-up for targets (`accountInputsSql` does it for runs): `_sc_ae` holds, per target, only
+ * the rows of its family (see `targetMembersSql`).
+ */
 function targetRollupSql(mode: "SUM" | "MAX", R: number, table: string): string {
   const idx = [...Array(R).keys()];
   if (mode === "SUM") {
@@ -555,27 +617,34 @@ function transitionsStep(def: ModelDefinition, run: EngineRun, accounts: string)
   const prevJoin = run.previous
     ? `LEFT JOIN account_scores prev ON prev.run_id = ${p.add(run.previous.runId, "bigint")} AND prev.as_of = ${p.add(run.previous.asOf, "timestamptz")} AND prev.account_id = cur.account_id`
     : "LEFT JOIN (SELECT NULL::bigint AS account_id, NULL::text AS band, NULL::text AS status) prev ON false";
+  // Usually few accounts change: only they are expanded into BAND and STATUS rows, and only
+  // their holdout flags are looked up (by key, not by joining every account).
   return {
     stage: "transitions",
     counts: "transitions",
     params: p.values,
     sql: `INSERT INTO band_transitions (account_id, model_id, run_id, kind, from_value, to_value, entered_at, sla_hours, sla_due_at, is_holdout)
-      SELECT account_id, ${p.add(run.modelId, "bigint")}, ${runId}, kind, from_value, to_value, ${asOf}, sla, ${asOf} + sla * interval '1 hour', is_holdout
+      SELECT x.account_id, ${p.add(run.modelId, "bigint")}, ${runId}, kind, from_value, to_value, ${asOf}, sla, ${asOf} + sla * interval '1 hour', a.is_holdout
         FROM (
-          SELECT cur.account_id, a.is_holdout, t.kind, t.from_value, t.to_value,
-                 CASE WHEN t.up THEN (${slas})[array_position(${names}, cur.band)] END AS sla
-            FROM ${accounts} cur
-            JOIN accounts a ON a.id = cur.account_id
-            ${prevJoin}
+          SELECT c.account_id, t.kind, t.from_value, t.to_value,
+                 CASE WHEN t.up THEN (${slas})[array_position(${names}, c.band)] END AS sla
+            FROM (SELECT cur.account_id, cur.band, cur.status, prev.account_id IS NOT NULL AS had, prev.band AS prev_band, prev.status AS prev_status
+                    FROM ${accounts} cur
+                    ${prevJoin}
+                   WHERE cur.run_id = ${runId} AND cur.as_of = ${asOf}
+                     AND CASE WHEN prev.account_id IS NULL THEN cur.band <> (${names})[1] OR cur.status <> 'UNQUALIFIED'
+                              ELSE prev.band <> cur.band OR prev.status <> cur.status END
+                  OFFSET 0) c
             CROSS JOIN LATERAL (VALUES
-              ('BAND', prev.band, cur.band,
-               CASE WHEN prev.account_id IS NULL THEN cur.band <> (${names})[1] ELSE prev.band <> cur.band END,
-               COALESCE(array_position(${names}, cur.band), 1) > COALESCE(array_position(${names}, prev.band), 1)),
-              ('STATUS', prev.status, cur.status,
-               CASE WHEN prev.account_id IS NULL THEN cur.status <> 'UNQUALIFIED' ELSE prev.status <> cur.status END,
-               cur.status IN ('MQA', 'SQA') AND ${STATUS_RANK.replace("%s", "cur.status")} > COALESCE(${STATUS_RANK.replace("%s", "prev.status")}, 1))
+              ('BAND', c.prev_band, c.band,
+               CASE WHEN NOT c.had THEN c.band <> (${names})[1] ELSE c.prev_band <> c.band END,
+               COALESCE(array_position(${names}, c.band), 1) > COALESCE(array_position(${names}, c.prev_band), 1)),
+              ('STATUS', c.prev_status, c.status,
+               CASE WHEN NOT c.had THEN c.status <> 'UNQUALIFIED' ELSE c.prev_status <> c.status END,
+               c.status IN ('MQA', 'SQA') AND ${STATUS_RANK.replace("%s", "c.status")} > COALESCE(${STATUS_RANK.replace("%s", "c.prev_status")}, 1))
             ) AS t(kind, from_value, to_value, changed, up)
-           WHERE cur.run_id = ${runId} AND cur.as_of = ${asOf} AND t.changed
-        ) x`,
+           WHERE t.changed
+          OFFSET 0) x
+        JOIN LATERAL (SELECT a.is_holdout FROM accounts a WHERE a.id = x.account_id OFFSET 0) a ON true`,
   };
 }
