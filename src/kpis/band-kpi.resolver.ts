@@ -10,6 +10,6 @@ export class BandKpiResolver {
     description: "Does acting on the score pay off? KPIs per band at the window's start, treated against holdout accounts, with intervals, p-values and warnings; plus whether the score itself ranks accounts well.",
   })
   bandKpis(@Arg("input", () => BandKpiInput) input: BandKpiInput, @Ctx() ctx: RequestContext): Promise<BandKpiReport> {
-    return ctx.services.kpis.report(input);
+    return ctx.services.kpis.report(input, ctx.signal);
   }
 }

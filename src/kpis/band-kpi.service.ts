@@ -1,7 +1,7 @@
 import type { PoolClient } from "pg";
 import type { Logger } from "pino";
 import type { Database } from "../platform/db/database";
-import { BadInputError } from "../platform/errors/errors";
+import { BadInputError, CancelledError } from "../platform/errors/errors";
 import { DEFAULT_MODEL_NAME } from "../scoring/latest-run";
 import type { ModelDefinition } from "../scoring/model.types";
 import { aucOf, bandOrder, conversionByBand, groupsOf, KPIS, UNSCORED } from "./band-kpi.report";
@@ -53,20 +53,21 @@ interface VersionRow {
 export class BandKpiService {
   constructor(private readonly db: Database, private readonly log: Logger, private readonly bootstraps = new BootstrapRunner()) {}
 
-  async report(request: BandKpiRequest): Promise<BandKpiReport> {
+  /** The report; `signal` (the client went away) cancels its SQL and skips the rest. */
+  async report(request: BandKpiRequest, signal?: AbortSignal): Promise<BandKpiReport> {
     const input = validate(request);
-    const client = await this.db.pool.connect();
-    let read: ReadResult;
-    try {
-      await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
-      // The report's hash aggregates and sorts over ~100k accounts fit in memory at this size.
-      await client.query("SET LOCAL work_mem = '32MB'");
-      read = await this.read(client, input);
-    } finally {
-      await client.query("ROLLBACK").catch(() => undefined);
-      client.release();
-    }
+    const read = await this.db.cancellable(signal, async (client) => {
+      try {
+        await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
+        // The report's hash aggregates and sorts over ~100k accounts fit in memory at this size.
+        await client.query("SET LOCAL work_mem = '32MB'");
+        return await this.read(client, input);
+      } finally {
+        await client.query("ROLLBACK").catch(() => undefined);
+      }
+    });
     // The connection is back in the pool before the CPU-heavy part.
+    if (signal?.aborted) throw new CancelledError();
     return this.assemble(input, read);
   }
 

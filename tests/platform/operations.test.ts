@@ -126,6 +126,32 @@ describe("operations", () => {
     expect(await server.exited).toBe(0);
   });
 
+  it("cancels a report's SQL when its client goes away", async () => {
+    const server = await serve(database.url);
+    const locker = await database.db.pool.connect();
+    const reportRunning = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'quorum' AND state = 'active' AND query LIKE '%WITH acc AS%'";
+    try {
+      await locker.query("BEGIN");
+      await locker.query("LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE"); // the report's statement waits here
+      const client = new AbortController();
+      const request = fetch(server.url, {
+        method: "POST", signal: client.signal,
+        headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` },
+        body: JSON.stringify({ query: `query Kpis { bandKpis(input: { from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }) { accounts } }` }),
+      }).catch((err: unknown) => err);
+      await waitUntilAsync(async () => (await database.db.query(reportRunning)).length === 1, 10_000);
+      client.abort();
+      await request;
+      // Still holding the lock: only the cancellation can have ended the statement.
+      await waitUntilAsync(async () => (await database.db.query(reportRunning)).length === 0, 3_000);
+    } finally {
+      await locker.query("ROLLBACK");
+      locker.release();
+      server.child.kill("SIGTERM");
+      await server.exited;
+    }
+  });
+
   it("on SIGTERM stops accepting, finishes the request in flight, closes the pool and exits 0", async () => {
     const server = await serve(database.url);
     // A request whose body is still arriving when the signal comes: in flight by any definition.
@@ -163,6 +189,14 @@ describe("operations", () => {
 async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function waitUntilAsync(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error("timed out waiting");
     await new Promise((r) => setTimeout(r, 50));
   }

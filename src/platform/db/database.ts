@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import type { Pool, PoolClient, QueryResultRow } from "pg";
 import { DataSource } from "typeorm";
 import type { PostgresDriver } from "typeorm/driver/postgres/PostgresDriver";
+import { CancelledError } from "../errors/errors";
 import { entities } from "./entities";
 
 const ADOPTED = Symbol("quorum.adopted");
@@ -75,6 +76,28 @@ export class Database {
     }
     const result = await this.pool.query<T>({ name, text, values: params as unknown[] });
     return result.rows;
+  }
+
+  /**
+   * Runs `fn` on one pooled connection that `signal` cancels: when it aborts (the client went
+   * away), the statement running on the server is cancelled, and nothing more is started —
+   * an abandoned report stops costing database time that waiting requests need.
+   */
+  async cancellable<T>(signal: AbortSignal | undefined, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+    if (signal?.aborted) throw new CancelledError();
+    const client = await this.pool.connect();
+    const pid = (client as PoolClient & { processID?: number }).processID;
+    const cancel = () => { if (pid) void this.pool.query("SELECT pg_cancel_backend($1)", [pid]).catch(() => undefined); };
+    try {
+      if (signal?.aborted) throw new CancelledError();
+      signal?.addEventListener("abort", cancel, { once: true });
+      return await fn(client);
+    } catch (err) {
+      throw signal?.aborted ? new CancelledError() : err;
+    } finally {
+      signal?.removeEventListener("abort", cancel);
+      client.release();
+    }
   }
 
   /** Runs `fn` in one transaction on one connection: all of it commits, or none of it. */

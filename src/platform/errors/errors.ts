@@ -1,5 +1,5 @@
 /** Codes clients see in `extensions.code`. */
-export type ErrorCode = "NOT_FOUND" | "BAD_USER_INPUT" | "UNAUTHENTICATED" | "FORBIDDEN" | "CONFLICT" | "SERVICE_UNAVAILABLE";
+export type ErrorCode = "NOT_FOUND" | "BAD_USER_INPUT" | "UNAUTHENTICATED" | "FORBIDDEN" | "CONFLICT" | "SERVICE_UNAVAILABLE" | "CANCELLED";
 
 /** An expected failure whose message is safe to show and says what to change. */
 export class AppError extends Error {
@@ -55,5 +55,12 @@ export class UnavailableError extends AppError {
 export class DatabaseUnavailableError extends UnavailableError {
   constructor() {
     super("The database is unavailable right now (it may be restarting); retry the request in a few seconds.");
+  }
+}
+
+/** The client closed the connection before the answer: its work was stopped. Nobody reads this message. */
+export class CancelledError extends AppError {
+  constructor() {
+    super("CANCELLED", "The client went away before the answer; the work was cancelled.");
   }
 }

@@ -14,8 +14,11 @@ export interface RequestContext {
   readonly services: Services;
   readonly loaders: Loaders;
   readonly log: Logger;
+  /** Aborts when the client closes the connection before the answer: long work may stop. */
+  readonly signal: AbortSignal;
 }
 
-export function createContext(base: { requestId: string; config: Config; db: Database; services: Services; log: Logger }, auth: RequestContext["auth"]): RequestContext {
-  return { ...base, auth, loaders: new Loaders(base.db) };
+export function createContext(base: { requestId: string; config: Config; db: Database; services: Services; log: Logger }, auth: RequestContext["auth"],
+  signal: AbortSignal = new AbortController().signal): RequestContext {
+  return { ...base, auth, signal, loaders: new Loaders(base.db) };
 }

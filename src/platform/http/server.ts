@@ -113,9 +113,11 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, apoll
   const requestId = (typeof req.headers["x-request-id"] === "string" && req.headers["x-request-id"].slice(0, 100)) || crypto.randomUUID();
   res.setHeader("x-request-id", requestId);
 
+  const gone = new AbortController();
+  res.once("close", () => { if (!res.writableFinished) gone.abort(); });
   const result = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method!, headers, search: url.search, body: parsed },
-    context: async () => createContext({ requestId, ...deps }, await authenticate(req.headers.authorization, deps.services)),
+    context: async () => createContext({ requestId, ...deps }, await authenticate(req.headers.authorization, deps.services), gone.signal),
   });
   for (const [key, value] of result.headers) res.setHeader(key, value);
   res.statusCode = result.status ?? 200;
