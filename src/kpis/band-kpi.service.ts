@@ -6,6 +6,7 @@ import { DEFAULT_MODEL_NAME } from "../scoring/latest-run";
 import type { ModelDefinition } from "../scoring/model.types";
 import { aucOf, bandOrder, conversionByBand, groupsOf, KPIS, UNSCORED } from "./band-kpi.report";
 import { BootstrapRunner } from "./bootstrap.runner";
+import { ConcurrencyGate } from "../platform/db/concurrency-gate";
 import { type AucRow, bandKpiStatement, type GroupRow } from "./band-kpi.sql";
 import type { BandKpiReport, KpiBand, KpiRunDistribution } from "./band-kpi.type";
 import { scoreAccountsAsOf } from "./score-as-of";
@@ -51,11 +52,19 @@ interface VersionRow {
  * The whole report reads one REPEATABLE READ snapshot and always rolls back.
  */
 export class BandKpiService {
-  constructor(private readonly db: Database, private readonly log: Logger, private readonly bootstraps = new BootstrapRunner()) {}
+  constructor(private readonly db: Database, private readonly log: Logger, private readonly gate = new ConcurrencyGate(4),
+    private readonly bootstraps = new BootstrapRunner()) {}
 
-  /** The report; `signal` (the client went away) cancels its SQL and skips the rest. */
+  /**
+   * The report; `signal` (the client went away) cancels its SQL and skips the rest. Reports
+   * take turns through the gate: a client that leaves while waiting costs nothing.
+   */
   async report(request: BandKpiRequest, signal?: AbortSignal): Promise<BandKpiReport> {
     const input = validate(request);
+    return this.gate.run(signal, () => this.compute(input, signal));
+  }
+
+  private async compute(input: ValidInput, signal: AbortSignal | undefined): Promise<BandKpiReport> {
     const read = await this.db.cancellable(signal, async (client) => {
       try {
         await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ");

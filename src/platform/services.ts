@@ -4,6 +4,7 @@ import { ApiKeyService } from "../auth/api-key.service";
 import { ContactService } from "../contacts/contact.service";
 import { IngestService } from "../ingest/ingest.service";
 import { BandKpiService } from "../kpis/band-kpi.service";
+import { ConcurrencyGate } from "./db/concurrency-gate";
 import { HoldoutService } from "../kpis/holdout.service";
 import { BandTransitionService } from "../scoring/band-transition.service";
 import { ScoringModelService } from "../scoring/scoring-model.service";
@@ -24,7 +25,7 @@ export function createServices(db: Database, config: Config, log: Logger) {
     scoring: new ScoringService(db, config, new ScoringRunService(db, log)),
     bandTransitions: new BandTransitionService(db, config),
     holdout: new HoldoutService(db, config),
-    kpis: new BandKpiService(db, log),
+    kpis: new BandKpiService(db, log, new ConcurrencyGate(config.reportConcurrency)),
     training: new TrainingService(db, config, new ScoringModelService(db, config.eventTypes), log),
     log,
   };

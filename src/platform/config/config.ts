@@ -19,6 +19,8 @@ export interface Config {
   readonly maxBodyBytes: number;
   readonly statementTimeoutMs: number;
   readonly requestTimeoutMs: number;
+  /** KPI reports computed at once; more wait their turn (each takes a core for a while at 100k accounts). */
+  readonly reportConcurrency: number;
   readonly slowOperationMs: number;
   readonly introspection: boolean;
   /** Bounds on one GraphQL request. */
@@ -73,6 +75,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxBodyBytes: read.int("MAX_BODY_BYTES", 8 * 1024 * 1024, 1024, 512 * 1024 * 1024),
     statementTimeoutMs: read.int("STATEMENT_TIMEOUT_MS", 120_000, 100, 3_600_000),
     requestTimeoutMs: read.int("REQUEST_TIMEOUT_MS", 150_000, 100, 3_600_000),
+    reportConcurrency: read.int("REPORT_CONCURRENCY", 4, 1, 256),
     slowOperationMs: read.int("SLOW_OPERATION_MS", 1_000, 1, 3_600_000),
     introspection: read.bool("INTROSPECTION", nodeEnv !== "production"),
     limits: {
