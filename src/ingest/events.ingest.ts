@@ -2,7 +2,7 @@ import { stitchDomainOfEmail } from "./domain-rules";
 import type { IngestEntity, MergeOutcome } from "./ingest-entity";
 import { noiseReason } from "./noise-rules";
 import { RowCheck } from "./row-check";
-import { type Column, SqlParams, srcCte } from "./row-source";
+import { type Column, lookupJoin, SqlParams, srcCte } from "./row-source";
 import { bumpLastEngagedCte, heldCount, PUBLIC_SUFFIX_PARAM, refreshLastEngaged, resolveDomainsSql } from "./stitch.sql";
 
 export interface EventRow {
@@ -85,21 +85,32 @@ export const eventsIngest: IngestEntity<EventRow> = {
   async merge(client, source): Promise<MergeOutcome> {
     const p = new SqlParams(source.params);
     const psl = p.add(PUBLIC_SUFFIX_PARAM, "text[]");
+    const batch = source.lookups === "index";
+    // Domains decide only for events without a stitched contact: a batch resolves just those;
+    // an import resolves all of its (few, repeated) domains rather than join contacts twice.
+    // Rows go in external_id order (any fixed order keeps concurrent batches from deadlocking
+    // on each other's keys), compared bytewise: cheaper than the database collation.
     // The old account of a re-sent event comes from a subquery in RETURNING: it reads the
     // statement's snapshot, which still holds the row as it was before this statement.
     const { rows } = await client.query<{ inserted: number; updated: number; held_written: number; total: number; losers: string[] }>(
       `WITH ${srcCte(source)},
-       res AS (${resolveDomainsSql("SELECT DISTINCT account_domain FROM src WHERE account_domain IS NOT NULL", psl)}),
+       looked AS ${batch ? "MATERIALIZED" : "NOT MATERIALIZED"} (
+         SELECT s.*, ct.id AS contact_id, ct.account_id AS contact_account_id
+           FROM src s ${lookupJoin(source, "contacts", "ct", "ct.id, ct.account_id", "email", "s.contact_email")}
+       ),
+       dom AS MATERIALIZED (
+         SELECT account_domain FROM ${batch ? "looked WHERE contact_account_id IS NULL AND" : "src WHERE"} account_domain IS NOT NULL
+          GROUP BY account_domain
+       ),
+       res AS (${resolveDomainsSql("SELECT account_domain FROM dom", psl)}),
        rows AS (
-         SELECT s.*, ct.id AS contact_id, coalesce(ct.account_id, r.account_id) AS account_id
-           FROM src s
-           LEFT JOIN contacts ct ON ct.email = s.contact_email
-           LEFT JOIN res r ON r.domain = s.account_domain
+         SELECT l.*, coalesce(l.contact_account_id, r.account_id) AS account_id
+           FROM looked l LEFT JOIN res r ON r.domain = l.account_domain
        ),
        w AS (
          INSERT INTO engagement_events AS t (external_id, account_id, contact_id, type, channel, asset, occurred_at, source, contact_email, account_domain, is_bot, bot_reason)
          SELECT external_id, account_id, contact_id, type, channel, asset, occurred_at, source, contact_email, account_domain, is_bot, bot_reason
-           FROM rows ORDER BY external_id
+           FROM rows ORDER BY external_id COLLATE "C"
          ON CONFLICT (external_id) DO UPDATE SET
            account_id = excluded.account_id, contact_id = excluded.contact_id, type = excluded.type, channel = excluded.channel,
            asset = excluded.asset, occurred_at = excluded.occurred_at, source = excluded.source, contact_email = excluded.contact_email,

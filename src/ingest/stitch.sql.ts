@@ -39,7 +39,8 @@ export function resolveDomainsSql(domains: string, pslParam: string): string {
           CROSS JOIN LATERAL (SELECT string_to_array(d.domain, '.') AS labels) l
           CROSS JOIN LATERAL (SELECT i FROM generate_series(1, cardinality(l.labels)) i LIMIT 127) i
       ) c
-      JOIN accounts a ON a.domain = c.suffix
+      -- A look-up per candidate suffix: few, however many accounts there are.
+      CROSS JOIN LATERAL (SELECT a.id FROM accounts a WHERE a.domain = c.suffix LIMIT 1) a
      WHERE c.n > c.public_n
      ORDER BY c.domain, c.n DESC`;
 }
