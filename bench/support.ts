@@ -75,7 +75,7 @@ export async function startServerProcess(databaseUrl: string, adminKey: string, 
   if (!fs.existsSync(entry)) throw new Error("Build first: npm run build");
   return startNodeServer({
     // As the Dockerfile runs it: with the production heap cap.
-    args: ["--max-old-space-size=256", entry, "serve"],
+    args: ["--max-old-space-size=320", "--max-semi-space-size=32", entry, "serve"],
     env: { DATABASE_URL: databaseUrl, ADMIN_API_KEY: adminKey, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", LOG_LEVEL: "warn", DEMO_WHEN_EMPTY: "false", ...env },
     port,
     readyPath: "/readyz",

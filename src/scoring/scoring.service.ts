@@ -59,8 +59,9 @@ export class ScoringService {
    */
   async distribution(modelId: string | null, asOf: Date | null, modelName: string = DEFAULT_MODEL_NAME): Promise<BandCount[]> {
     if (modelId !== null && !isRowId(modelId)) throw new BadInputError(`modelId must be a model id (got "${modelId}")`, { field: "modelId" });
-    const rows = await this.db.query<{ definition: ModelDefinition; band_counts: StoredBandCount[] | null }>(
-      `SELECT m.definition, r.band_counts
+    // Only the model's bands travel: the whole definition is ~12 KB of JSON to parse per request.
+    const rows = await this.db.prepared<{ definition: Pick<ModelDefinition, "bands">; band_counts: StoredBandCount[] | null }>(
+      `SELECT jsonb_build_object('bands', m.definition->'bands') AS definition, r.band_counts
          FROM scoring_models m
          JOIN scoring_runs r ON r.model_id = m.id AND r.status = 'SUCCEEDED'
         WHERE (CASE WHEN $1::bigint IS NOT NULL THEN m.id = $1 ELSE m.name = $2 AND m.status = 'ACTIVE' END)
@@ -72,7 +73,7 @@ export class ScoringService {
 }
 
 /** A run's stored counts laid over the model's bands: highest band first, empty bands included. */
-export function bandCounts(def: ModelDefinition, counts: readonly StoredBandCount[]): BandCount[] {
+export function bandCounts(def: Pick<ModelDefinition, "bands">, counts: readonly StoredBandCount[]): BandCount[] {
   const total = counts.reduce((n, c) => n + c.count, 0);
   const byBand = new Map(counts.map((c) => [c.band, c]));
   return def.bands.map((b, i) => {
