@@ -44,6 +44,8 @@ export class RowCheck {
     if (value === null || value === undefined) return this.required(field, value, opts.required ?? false);
     const text = typeof value === "string" ? squeeze(value) : typeof value === "number" || typeof value === "boolean" ? String(value) : undefined;
     if (text === undefined) return this.bad(field, `${field} must be text`);
+    // PostgreSQL text cannot hold U+0000; a CSV export can (GraphQL requests are refused before this).
+    if (text.includes("\u0000")) return this.bad(field, `${field} contains a NUL character (U+0000), which cannot be stored; remove it from the source`);
     const max = opts.max ?? 1_000;
     if (text.length > max) return this.bad(field, `${field} is ${text.length} characters long; the most is ${max}`);
     return text;

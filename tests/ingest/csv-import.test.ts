@@ -197,3 +197,17 @@ describe("quorum import: rows the file repeats", () => {
     expect(rows).toEqual([{ external_id: "D1", amount: "10.00", outcome: "WON" }, { external_id: "D2", amount: "5.00", outcome: "OPEN" }]);
   });
 });
+
+describe("quorum import: text PostgreSQL cannot store", () => {
+  it("rejects a row with a NUL character, naming its line and field, and imports the rest", async () => {
+    scratch.write("nul.csv", "Company Name,Website\nBad\u0000Name,nul-imp.com\nGood Name,good-imp.com\n");
+    const summary = await runImportVia(server, {
+      entity: "accounts", file: "nul.csv", fields: { name: "Company Name", domain: "Website" },
+    }, scratch.dir, rejects("nul.rejects.csv"));
+    expect(summary.files[0]).toMatchObject({ inserted: 1, rejected: 1 });
+    const [reject] = readRejects(rejects("nul.rejects.csv"));
+    expect(reject).toMatchObject({ line: 2, fields: "name" });
+    expect(reject!.reason).toMatch(/NUL character/);
+    expect(await q("SELECT domain FROM accounts WHERE domain IN ('nul-imp.com', 'good-imp.com')")).toEqual([{ domain: "good-imp.com" }]);
+  });
+});
