@@ -96,7 +96,9 @@ export class Database {
       throw signal?.aborted ? new CancelledError() : err;
     } finally {
       signal?.removeEventListener("abort", cancel);
-      client.release();
+      // A cancel still in flight could land on the next borrower's statement: after an abort
+      // the connection is closed rather than returned to the pool.
+      client.release(signal?.aborted === true);
     }
   }
 
