@@ -41,7 +41,7 @@ export function explain(criteria: ModelDefinition["criteria"], values: readonly 
 }
 
 /** `{1.5,0,-2.25}` → [1.5, 0, −2.25]: PostgreSQL's text form of a `real[]` without NULLs. */
-export function parseRealArray(text: string): number[] {
+function parseRealArray(text: string): number[] {
   return text.length <= 2 ? [] : text.slice(1, -1).split(",").map(Number);
 }
 

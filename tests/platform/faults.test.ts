@@ -11,8 +11,8 @@ import { ingestApi } from "../ingest/helpers";
 import { runScoring } from "../scoring/support";
 import { type ApiOnDatabase, type OwnPostgres, startApiOn, startOwnPostgres } from "../support/own-postgres";
 import { startTestServer, type TestServer } from "../support/server";
+import { sleep, waitFor } from "../support/wait";
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** What a client saw when a request failed. */
 interface Failure { status: number | null; code: string; message: string }
@@ -30,16 +30,6 @@ async function failing(promise: Promise<unknown>): Promise<Failure> {
     return failureOf(err);
   }
   throw new Error("expected the request to fail, but it succeeded");
-}
-
-/** Polls `check` until it holds; returns how long that took. */
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, everyMs = 50): Promise<number> {
-  const started = performance.now();
-  while (!(await check())) {
-    if (performance.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-  return performance.now() - started;
 }
 
 async function connected(url: string): Promise<Client> {

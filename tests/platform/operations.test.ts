@@ -4,6 +4,7 @@ import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, type TestDatabase } from "../support/db";
+import { waitFor } from "../support/wait";
 
 /**
  * The server as operators run it: the built CLI in its own process, JSON logs on stdout,
@@ -115,13 +116,9 @@ describe("operations", () => {
     }
     expect((await post(server.url, "query Fine { accounts(first: 1) { totalCount } }")).status).toBe(200);
 
-    const socket = net.connect(server.port, "127.0.0.1");
-    await once(socket, "connect");
-    let response = "";
-    socket.on("data", (chunk: Buffer) => { response += chunk.toString("utf8"); });
-    socket.write(`POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"query":`);
-    await Promise.race([once(socket, "close"), new Promise((r) => setTimeout(r, 10_000))]);
-    expect(response).toMatch(/^HTTP\/1\.1 408/);
+    const stalled = await startPost(server.port, { "content-length": "100" }, `{"query":`);
+    await Promise.race([once(stalled.socket, "close"), new Promise((r) => setTimeout(r, 10_000))]);
+    expect(stalled.response()).toMatch(/^HTTP\/1\.1 408/);
     server.child.kill("SIGTERM");
     expect(await server.exited).toBe(0);
   });
@@ -139,11 +136,11 @@ describe("operations", () => {
         headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` },
         body: JSON.stringify({ query: `query Kpis { bandKpis(input: { from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }) { accounts } }` }),
       }).catch((err: unknown) => err);
-      await waitUntilAsync(async () => (await database.db.query(reportRunning)).length === 1, 10_000);
+      await waitFor("the report's statement to wait for the lock", async () => (await database.db.query(reportRunning)).length === 1, 10_000);
       client.abort();
       await request;
       // Still holding the lock: only the cancellation can have ended the statement.
-      await waitUntilAsync(async () => (await database.db.query(reportRunning)).length === 0, 3_000);
+      await waitFor("the report's statement to be cancelled", async () => (await database.db.query(reportRunning)).length === 0, 3_000);
     } finally {
       await locker.query("ROLLBACK");
       locker.release();
@@ -156,16 +153,12 @@ describe("operations", () => {
     const server = await serve(database.url);
     // A request whose body is still arriving when the signal comes: in flight by any definition.
     const body = JSON.stringify({ query: "query InFlight { accounts(first: 3) { totalCount } }", operationName: "InFlight" });
-    const socket = net.connect(server.port, "127.0.0.1");
-    await once(socket, "connect");
-    let response = "";
-    socket.on("data", (chunk: Buffer) => { response += chunk.toString("utf8"); });
-    socket.write(`POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\nauthorization: Bearer ${ADMIN_KEY}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n`);
-    socket.write(body.slice(0, 10));
+    const inFlight = await startPost(server.port, { authorization: `Bearer ${ADMIN_KEY}`, "content-length": String(Buffer.byteLength(body)) }, body.slice(0, 10));
+    const { socket } = inFlight;
     await new Promise((r) => setTimeout(r, 200));
 
     server.child.kill("SIGTERM");
-    await waitUntil(() => server.lines.some((l) => l.includes("shutting down")), 5_000);
+    await waitFor("the shutdown to begin", () => server.lines.some((l) => l.includes("shutting down")), 5_000);
     // New connections are refused while the old one is being served.
     await expect(fetch(`${server.url.replace(/\/graphql$/, "")}/healthz`)).rejects.toThrow();
 
@@ -174,8 +167,8 @@ describe("operations", () => {
     const code = await server.exited;
     // Not held open by the client's keep-alive connection.
     expect(Date.now() - finishing).toBeLessThan(3_000);
-    expect(response).toMatch(/^HTTP\/1\.1 200/);
-    expect(response).toContain('"totalCount":');
+    expect(inFlight.response()).toMatch(/^HTTP\/1\.1 200/);
+    expect(inFlight.response()).toContain('"totalCount":');
     expect(code).toBe(0);
     expect(logEntries(server.lines).some((e) => e.msg === "stopped")).toBe(true);
     // The pool is closed: no connection of the server is left on the database.
@@ -186,18 +179,13 @@ describe("operations", () => {
   });
 });
 
-async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function waitUntilAsync(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** A POST to /graphql on a raw socket, sent only as far as `start`: the rest is the test's to write, or not. */
+async function startPost(port: number, headers: Record<string, string>, start: string): Promise<{ socket: net.Socket; response(): string }> {
+  const socket = net.connect(port, "127.0.0.1");
+  await once(socket, "connect");
+  let response = "";
+  socket.on("data", (chunk: Buffer) => { response += chunk.toString("utf8"); });
+  const head = Object.entries({ host: "127.0.0.1", "content-type": "application/json", ...headers }).map(([k, v]) => `${k}: ${v}\r\n`).join("");
+  socket.write(`POST /graphql HTTP/1.1\r\n${head}\r\n${start}`);
+  return { socket, response: () => response };
 }
