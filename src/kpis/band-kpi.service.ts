@@ -2,13 +2,15 @@ import type { PoolClient } from "pg";
 import type { Logger } from "pino";
 import type { Database } from "../platform/db/database";
 import { BadInputError, CancelledError } from "../platform/errors/errors";
+import { isRowId } from "../platform/graphql/ids";
 import { DEFAULT_MODEL_NAME } from "../scoring/latest-run";
 import type { ModelDefinition } from "../scoring/model.types";
-import { aucOf, bandOrder, conversionByBand, groupsOf, KPIS, UNSCORED } from "./band-kpi.report";
+import { aucOf, bandOrder, conversionByBand, groupsOf, KPIS, P_VALUE_ADJUSTMENT, UNSCORED } from "./band-kpi.report";
 import { BootstrapRunner } from "./bootstrap.runner";
 import { ConcurrencyGate } from "../platform/db/concurrency-gate";
 import { type AucRow, bandKpiStatement, type GroupRow } from "./band-kpi.sql";
 import type { BandKpiReport, KpiBand, KpiRunDistribution } from "./band-kpi.type";
+import { KpiVersionSource } from "./band-kpi.enums";
 import { scoreAccountsAsOf } from "./score-as-of";
 
 /** Bootstrap seed when the caller gives none: fixed, so a report is reproducible. */
@@ -22,6 +24,8 @@ export interface BandKpiRequest {
   from: Date;
   to: Date;
   model?: string | null;
+  /** A version to band by instead of the one ACTIVE at from. */
+  modelId?: string | null;
   byTier?: boolean | null;
   seed?: number | null;
   confidence?: number | null;
@@ -30,6 +34,7 @@ export interface BandKpiRequest {
 
 interface VersionRow {
   id: string;
+  name: string;
   version: number;
   status: string;
   definition: ModelDefinition;
@@ -82,8 +87,9 @@ export class BandKpiService {
 
   /** Everything the report needs from the database, in one snapshot. */
   private async read(client: PoolClient, input: ValidInput): Promise<ReadResult> {
-    const { from, to, model } = input;
-    const version = await chooseVersion(client, model, from);
+    const { from, to } = input;
+    const chosen = await chooseVersion(client, input);
+    const { version } = chosen;
 
     let scoredNowRunId: string | null = null;
     let result = await this.aggregate(client, input, version, null);
@@ -97,51 +103,62 @@ export class BandKpiService {
         unscored = unscoredIn(result.groups);
       } else {
         scoringFailure = scored.error;
-        this.log.warn({ err: scored.error, model, version: version.version, from }, "could not score accounts as of the KPI window's start");
+        this.log.warn({ err: scored.error, model: chosen.name, version: version.version, from }, "could not score accounts as of the KPI window's start");
       }
     }
 
-    const modelBands: KpiBand[] = (version.definition.bands ?? []).map((b) => ({ name: b.name, minScore: b.minScore, slaHours: b.slaHours ?? null, play: b.play ?? null }));
+    const modelBands = (version.definition.bands ?? []).map((b) => ({ name: b.name, minScore: b.minScore, slaHours: b.slaHours ?? null, play: b.play ?? null }));
     const bands = bandOrder(modelBands, result.groups.filter((g) => g.level === "band").map((g) => g.band!));
-    const distribution = await distributionOverTime(client, model, from, to, bands);
-    return { version, result, unscored, scoringFailure, bands, distribution };
+    const distribution = await distributionOverTime(client, chosen.name, from, to, bands);
+    const firstEntry = (await client.query<{ at: Date | null }>("SELECT min(entered_at) AS at FROM holdout_memberships")).rows[0]!.at;
+    return { chosen, result, unscored, scoringFailure, bands, distribution, firstEntry };
   }
 
   /** KPIs, intervals, lifts and warnings from what was read. */
   private async assemble(input: ValidInput, read: ReadResult): Promise<BandKpiReport> {
-    const { from, to, model, byTier } = input;
-    const { version, result, unscored, scoringFailure, bands, distribution } = read;
+    const { from, to, byTier } = input;
+    const { chosen, result, unscored, scoringFailure, bands, distribution, firstEntry } = read;
+    const { version, name: model } = chosen;
     const options = { confidence: input.confidence, seed: input.seed, iterations: input.bootstrapIterations };
     const warnings: string[] = [];
     const overallRows = result.groups.filter((g) => g.level === "overall");
-    const count = (holdout: boolean, k: "accounts" | "late" | "scoredNow") => overallRows.filter((g) => g.holdout === holdout).reduce((n, g) => n + g[k], 0);
+    const count = (holdout: boolean, k: "accounts" | "moved" | "scoredNow") => overallRows.filter((g) => g.holdout === holdout).reduce((n, g) => n + g[k], 0);
     const treatedAccounts = count(false, "accounts");
     const holdoutAccounts = count(true, "accounts");
-    const late = count(true, "late");
+    const joined = count(false, "moved");
+    const left = count(true, "moved");
     const scoredNow = count(false, "scoredNow") + count(true, "scoredNow");
-    const { overall, groups } = await groupsOf(result.groups, bands, byTier, options, (tasks) => this.bootstraps.run(tasks));
+    const { overall, groups, comparisons } = await groupsOf(result.groups, bands, byTier, options, (tasks) => this.bootstraps.run(tasks));
     const quality = conversionByBand(result.groups, bands, input.confidence);
 
     const label = `${model} v${version.version}`;
+    const at = from.toISOString();
+    let nothing: string | null = null;
     if (treatedAccounts + holdoutAccounts === 0) {
-      warnings.push("There are no target accounts: the report compares target accounts only (the holdout is drawn from them). Mark accounts as targets (isTarget) and assign a holdout.");
+      nothing = "nothing to compare yet, because there are no target accounts: the report compares target accounts only (the holdout is drawn from them). Mark accounts as targets (isTarget) and assign a holdout";
     } else if (holdoutAccounts === 0) {
-      warnings.push("There are no holdout accounts, so no lift can be computed. Assign a holdout with assignHoldout (or `quorum holdout`).");
+      nothing = firstEntry && firstEntry.getTime() > from.getTime()
+        ? `nothing to compare yet, because no account was held out at ${at}: the holdout began ${firstEntry.toISOString()}. Pick a window that starts after that`
+        : `nothing to compare yet, because no account was held out at ${at}. Assign a holdout with assignHoldout (or \`quorum holdout assign\`) and report on a window that starts after it`;
+    } else if (treatedAccounts === 0) {
+      nothing = `nothing to compare yet, because every target account was held out at ${at}`;
     }
-    if (late > 0) {
-      warnings.push(`${late} of the ${holdoutAccounts} holdout accounts ${late === 1 ? "has" : "have"} entered the holdout after the window started (${from.toISOString()}); before that they may have been worked, which pulls every lift toward 1.`);
+    if (nothing) warnings.push(`${nothing[0]!.toUpperCase()}${nothing.slice(1)}.`);
+    if (joined + left > 0) {
+      warnings.push(`${accounts(joined + left)} moved during the window (${joined} entered the holdout, ${left} left it); each counts on its side at ${at}, which pulls every lift toward 1.`);
     }
     if (scoredNow > 0) {
-      warnings.push(`${accounts(scoredNow)} had no ${label} score at or before ${from.toISOString()}; their band is their score as of that instant, computed for this report and not stored.`);
+      warnings.push(`${accounts(scoredNow)} had no ${label} score at or before ${at}; their band is their score as of that instant, computed for this report and not stored.`);
     }
     if (unscored > 0) {
       warnings.push(scoringFailure
-        ? `${accounts(unscored)} had no ${label} score at or before ${from.toISOString()} and could not be scored as of it (the scoring engine failed: ${scoringFailure.slice(0, 200)}); they are reported under ${UNSCORED}.`
-        : `${accounts(unscored)} had no ${label} score at or before ${from.toISOString()}; they are reported under ${UNSCORED}.`);
+        ? `${accounts(unscored)} had no ${label} score at or before ${at} and could not be scored as of it (the scoring engine failed: ${scoringFailure.slice(0, 200)}); they are reported under ${UNSCORED}.`
+        : `${accounts(unscored)} had no ${label} score at or before ${at}; they are reported under ${UNSCORED}.`);
     }
-    const comparisons = [overall, ...groups].flatMap((g) => KPIS.map(({ key }) => g.lift[key]));
-    const small = comparisons.filter((l) => l.warning !== null).length;
-    if (small > 0) warnings.push(`${small} of ${comparisons.length} treated-vs-holdout comparisons are too small to conclude anything; each group lists why.`);
+    const all = [overall, ...groups];
+    const lifts = all.flatMap((g) => KPIS.map(({ key }) => g.lift[key]));
+    const small = lifts.filter((l) => l.warning !== null).length;
+    if (small > 0) warnings.push(`${small} of ${lifts.length} treated-vs-holdout comparisons are too small to conclude anything; each group lists why.`);
 
     const notes: string[] = [
       "Conversion = accounts that won a deal closed in the window / accounts; win rate = won / closed deals; treated and holdout together.",
@@ -150,12 +167,14 @@ export class BandKpiService {
     if (distribution.sampled) notes.push(`The window has ${distribution.total} runs; ${distribution.runs.length} evenly spaced ones are shown.`);
 
     return {
-      from, to, model, modelId: version.id, modelVersion: version.version,
+      from, to, model, modelId: version.id, modelVersion: version.version, versionSource: chosen.source, versionReason: chosen.reason,
       asOfRun: version.run ? { id: version.run.id, asOf: new Date(version.run.asOf), modelId: version.id, modelVersion: version.version } : null,
-      bandRule: bandRule(version, label, from, scoredNow, unscored),
+      bandRule: bandRule(version, label, chosen.source, from, scoredNow, unscored),
       confidence: input.confidence, seed: input.seed, bootstrapIterations: input.bootstrapIterations,
       accounts: treatedAccounts + holdoutAccounts, treatedAccounts, holdoutAccounts,
-      scoredAsOfFrom: scoredNow, unscoredAccounts: unscored, holdoutEnteredAfterFrom: late,
+      scoredAsOfFrom: scoredNow, unscoredAccounts: unscored, holdoutEnteredAfterFrom: joined, holdoutLeftDuringWindow: left, movedDuringWindow: joined + left,
+      kpis: KPIS.map((k) => ({ ...k })), comparisons, pValueAdjustment: P_VALUE_ADJUSTMENT, nothingToCompare: nothing,
+      headlines: [overall, ...groups.filter((g) => g.tier === null)].map((g) => g.headline),
       bands, overall, groups, warnings,
       scoreQuality: {
         conversionByBand: quality.conversion, monotonic: quality.monotonic, winRateMonotonic: quality.winRateMonotonic,
@@ -173,7 +192,8 @@ export class BandKpiService {
 }
 
 interface ReadResult {
-  version: VersionRow;
+  chosen: ChosenVersion;
+  firstEntry: Date | null;
   result: { groups: GroupRow[]; auc: AucRow };
   unscored: number;
   scoringFailure: string | null;
@@ -184,7 +204,9 @@ interface ReadResult {
 interface ValidInput {
   from: Date;
   to: Date;
-  model: string;
+  /** The line asked for; null: the line of modelId, else "default". */
+  model: string | null;
+  modelId: string | null;
   byTier: boolean;
   seed: number;
   confidence: number;
@@ -211,37 +233,95 @@ function validate(r: BandKpiRequest): ValidInput {
   }
   const seed = r.seed ?? DEFAULT_KPI_SEED;
   if (!Number.isSafeInteger(seed)) throw new BadInputError(`seed must be a whole number (got ${seed}).`, { field: "seed" });
-  const model = (r.model ?? DEFAULT_MODEL_NAME).trim();
+  const model = r.model == null ? null : r.model.trim();
   if (model === "") throw new BadInputError("model must name a model line, e.g. \"default\"; omit it for the default model.", { field: "model" });
-  return { from: r.from, to: r.to, model, byTier: r.byTier ?? false, seed, confidence, bootstrapIterations: iterations };
+  const modelId = r.modelId ?? null;
+  if (modelId !== null && !isRowId(modelId)) throw new BadInputError(`modelId ${modelId} is not a scoring model id; pass the id of a version (scoringModels), or omit it.`, { field: "modelId" });
+  return { from: r.from, to: r.to, model, modelId, byTier: r.byTier ?? false, seed, confidence, bootstrapIterations: iterations };
 }
 
-/** The version whose bands the report uses, with its latest successful run at or before from (see BandKpiService). */
-async function chooseVersion(client: PoolClient, name: string, from: Date): Promise<VersionRow> {
+/** The version the report bands accounts by, and why. */
+interface ChosenVersion {
+  name: string;
+  version: VersionRow;
+  source: KpiVersionSource;
+  reason: string;
+}
+
+const VERSION_COLUMNS = `m.id::text AS id, m.name, m.version, m.status, m.definition,
+  (SELECT json_build_object('id', r.id::text, 'asOf', r.as_of)
+     FROM scoring_runs r
+    WHERE r.model_id = m.id AND r.status = 'SUCCEEDED' AND r.as_of <= $2
+    ORDER BY r.as_of DESC, r.id DESC LIMIT 1) AS run`;
+
+/**
+ * The version whose bands the report uses, with its latest successful run at or before from:
+ * - `modelId` when the request names one (its line must be `model` when both are given);
+ * - else the version that was ACTIVE at `from` — the model of the line's latest ACTIVATED,
+ *   ROLLBACK or BREAK_GLASS entry in `model_changes` at or before `from`: the bands Sales saw;
+ * - else (no activation recorded by then) the line's ACTIVE version when it has a successful
+ *   run at or before from, else the version with the latest such run, else the ACTIVE (or
+ *   newest) version.
+ */
+async function chooseVersion(client: PoolClient, input: ValidInput): Promise<ChosenVersion> {
+  const { from } = input;
+  const at = from.toISOString();
+  if (input.modelId !== null) {
+    const { rows } = await client.query<VersionRow & { name: string }>(`SELECT ${VERSION_COLUMNS} FROM scoring_models m WHERE m.id = $1`, [input.modelId, from]);
+    const v = rows[0];
+    if (!v) throw new BadInputError(`There is no scoring model version ${input.modelId}; pass the id of a version (scoringModels), or omit modelId for the version ACTIVE at from.`, { field: "modelId" });
+    if (input.model !== null && input.model !== v.name) {
+      throw new BadInputError(`modelId ${input.modelId} is a version of "${v.name}", not of "${input.model}"; omit model, or pass a version of "${input.model}".`, { field: "modelId" });
+    }
+    const active = await activeAt(client, v.name, from);
+    const differs = active && active.modelId !== v.id ? `; v${active.version} was the ACTIVE version at ${at}` : "";
+    return { name: v.name, version: v, source: KpiVersionSource.REQUESTED, reason: `${v.name} v${v.version}, named by the request (modelId ${v.id})${differs}.` };
+  }
+  const name = input.model ?? DEFAULT_MODEL_NAME;
   const { rows } = await client.query<VersionRow>(
-    `SELECT m.id::text AS id, m.version, m.status, m.definition,
-            (SELECT json_build_object('id', r.id::text, 'asOf', r.as_of)
-               FROM scoring_runs r
-              WHERE r.model_id = m.id AND r.status = 'SUCCEEDED' AND r.as_of <= $2
-              ORDER BY r.as_of DESC, r.id DESC LIMIT 1) AS run
-       FROM scoring_models m
-      WHERE m.name = $1
-      ORDER BY m.version DESC`, [name, from]);
+    `SELECT ${VERSION_COLUMNS} FROM scoring_models m WHERE m.name = $1 ORDER BY m.version DESC`, [name, from]);
   if (rows.length === 0) {
     const names = (await client.query<{ name: string }>("SELECT DISTINCT name FROM scoring_models ORDER BY name LIMIT 20")).rows.map((r) => `"${r.name}"`);
     const hint = name === DEFAULT_MODEL_NAME ? "; the first scoring run (runScoring, `quorum score`) creates it" : "";
     throw new BadInputError(`There is no scoring model "${name}"${hint}; ${names.length ? `pass one of ${names.join(", ")}` : "create a scoring model first"}.`, { field: "model" });
   }
-  const active = rows.find((r) => r.status === "ACTIVE");
-  if (active?.run) return active;
+  const active = await activeAt(client, name, from);
+  const recorded = active ? rows.find((r) => r.id === active.modelId) : undefined;
+  if (active && recorded) {
+    const how = active.kind === "ACTIVATED" ? "activated" : active.kind === "ROLLBACK" ? "rolled back to" : "activated by break-glass";
+    const who = active.actor ? ` by ${active.actor}` : "";
+    return {
+      name, version: recorded, source: KpiVersionSource.ACTIVE_AT_FROM,
+      reason: `${name} v${recorded.version}, the version ACTIVE at ${at} (${how} ${active.at.toISOString()}${who}): the bands Sales acted on.`,
+    };
+  }
+  const current = rows.find((r) => r.status === "ACTIVE");
   const withRun = rows.filter((r) => r.run).sort((a, b) => Date.parse(b.run!.asOf) - Date.parse(a.run!.asOf) || Number(b.run!.id) - Number(a.run!.id));
-  return withRun[0] ?? active ?? rows[0]!;
+  const chosen = current?.run ? current : withRun[0] ?? current ?? rows[0]!;
+  const why = chosen === current
+    ? (current?.run ? "the current ACTIVE version, which has a run at or before it" : "the current ACTIVE version")
+    : chosen.run ? "the version with the latest run at or before it" : "the newest version";
+  return {
+    name, version: chosen, source: KpiVersionSource.NO_ACTIVATION_RECORDED,
+    reason: `${name} v${chosen.version}: no activation of "${name}" is recorded at or before ${at}, so the report uses ${why}.`,
+  };
 }
 
-function bandRule(version: VersionRow, label: string, from: Date, scoredNow: number, unscored: number): string {
-  const which = version.status === "ACTIVE"
-    ? `${label} (the ACTIVE version)`
-    : `${label} (${version.status}: the ACTIVE version has no run at or before the window's start)`;
+/** The line's activation in force at `at`: its latest ACTIVATED / ROLLBACK / BREAK_GLASS entry at or before it. */
+async function activeAt(client: PoolClient, line: string, at: Date): Promise<{ modelId: string; version: number; kind: string; at: Date; actor: string | null } | null> {
+  const { rows } = await client.query<{ modelId: string; version: number; kind: string; at: Date; actor: string | null }>(
+    `SELECT c.model_id::text AS "modelId", m.version, c.kind, c.at, c.actor_name AS actor
+       FROM model_changes c JOIN scoring_models m ON m.id = c.model_id
+      WHERE c.line = $1 AND c.kind IN ('ACTIVATED', 'ROLLBACK', 'BREAK_GLASS') AND c.at <= $2
+      ORDER BY c.at DESC, c.id DESC LIMIT 1`, [line, at]);
+  return rows[0] ?? null;
+}
+
+function bandRule(version: VersionRow, label: string, source: KpiVersionSource, from: Date, scoredNow: number, unscored: number): string {
+  const which = source === KpiVersionSource.ACTIVE_AT_FROM ? `${label} (the version ACTIVE at the window's start)`
+    : source === KpiVersionSource.REQUESTED ? `${label} (the version the request names)`
+      : version.status === "ACTIVE" ? `${label} (the ACTIVE version)`
+        : `${label} (${version.status}: the ACTIVE version has no run at or before the window's start)`;
   const run = version.run ? `; most come from run ${version.run.id} as of ${new Date(version.run.asOf).toISOString()}` : "; the version has no run at or before it";
   const tail = [
     scoredNow > 0 ? `${accounts(scoredNow)} without one ${scoredNow === 1 ? "was" : "were"} scored as of ${from.toISOString()} for this report only` : null,

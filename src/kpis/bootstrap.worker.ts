@@ -1,15 +1,11 @@
-/** Worker thread of BootstrapRunner: runs `compareValues` batches off the server's event loop. */
+/** Worker thread of BootstrapRunner: runs bootstrap batches off the server's event loop. */
 import { parentPort } from "node:worker_threads";
-import { compareValues } from "./kpi-stats";
-import type { BootstrapMessage, BootstrapReply } from "./bootstrap.runner";
+import { type BootstrapMessage, type BootstrapReply, runTask } from "./bootstrap.runner";
 
 parentPort?.on("message", (message: BootstrapMessage) => {
   let reply: BootstrapReply;
   try {
-    reply = {
-      id: message.id,
-      results: message.tasks.map((t) => compareValues(Array.from(t.treated), Array.from(t.holdout), t.stat, t.seed, t.options)),
-    };
+    reply = { id: message.id, results: message.tasks.map(runTask) };
   } catch (err) {
     reply = { id: message.id, error: (err as Error)?.message ?? String(err) };
   }

@@ -31,6 +31,18 @@ export class HoldoutInput {
     description: "false: accounts already held out stay, and only the shortfall of each stratum is drawn. true: the holdout becomes exactly this draw; accounts not drawn leave it.",
   })
   replaceExisting!: boolean;
+
+  @Field(() => String, { nullable: true, description: "Why the draw is made; each account it puts in carries it as its entry reason (a default names the draw)." })
+  reason?: string | null;
+}
+
+@InputType({ description: "Accounts to take out of the holdout, so plays and routing may work them; the history keeps when, who and why." })
+export class HoldoutReleaseInput {
+  @Field(() => [String], { description: "Domains of held-out accounts (at most 10 000). All or nothing: an unknown or not held-out domain refuses the batch." })
+  accountDomains!: string[];
+
+  @Field(() => String, { description: "Why they leave the holdout (required, e.g. \"customer asked for a call\")." })
+  reason!: string;
 }
 
 @ObjectType({ simpleResolvers: true, description: "One stratum of a holdout draw." })
@@ -57,6 +69,7 @@ export class HoldoutAssignment {
   @Field(() => [HoldoutStratum]) strata!: HoldoutStratum[];
   @Field(() => Date) assignedAt!: Date;
   @Field(() => String, { nullable: true, description: "Name of the API key that made it." }) assignedBy!: string | null;
+  @Field(() => String, { nullable: true, description: "Why it was made, when the caller said." }) reason!: string | null;
 }
 
 @ObjectType({ simpleResolvers: true })
@@ -70,4 +83,39 @@ export class HoldoutAssignmentConnection {
   @Field(() => [HoldoutAssignmentEdge]) edges!: HoldoutAssignmentEdge[];
   @Field(() => PageInfo) pageInfo!: PageInfo;
   @Field(() => Int) totalCount!: Promise<number>;
+}
+
+@ObjectType({ simpleResolvers: true, description: "One stay of an account in the holdout: when, by whom and why it entered, and (once it left) when, by whom and why it left." })
+export class HoldoutHistoryEntry {
+  @Field(() => ID) id!: string;
+  @Field(() => ID, { description: "The account's row id." }) accountId!: string;
+  @Field(() => String) accountDomain!: string;
+  @Field(() => String) accountName!: string;
+  @Field(() => Date) enteredAt!: Date;
+  @Field(() => String, { nullable: true, description: "Name of the API key (or \"cli\") that put it in." }) enteredBy!: string | null;
+  @Field(() => String) entryReason!: string;
+  @Field(() => ID, { nullable: true, description: "The holdout draw that put it in." }) assignmentId!: string | null;
+  @Field(() => Date, { nullable: true, description: "Null while the account is still held out." }) exitedAt!: Date | null;
+  @Field(() => String, { nullable: true }) exitedBy!: string | null;
+  @Field(() => String, { nullable: true }) exitReason!: string | null;
+  @Field(() => ID, { nullable: true, description: "The replacing draw that took it out; null for a release." }) exitAssignmentId!: string | null;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class HoldoutHistoryEdge {
+  @Field(() => String) cursor!: string;
+  @Field(() => HoldoutHistoryEntry) node!: HoldoutHistoryEntry;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class HoldoutHistoryConnection {
+  @Field(() => [HoldoutHistoryEdge]) edges!: HoldoutHistoryEdge[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => Int) totalCount!: Promise<number>;
+}
+
+@ObjectType({ simpleResolvers: true, description: "What releaseHoldout did." })
+export class HoldoutRelease {
+  @Field(() => Int, { description: "Accounts taken out of the holdout." }) released!: number;
+  @Field(() => [HoldoutHistoryEntry], { description: "Their stays, now closed, by domain." }) entries!: HoldoutHistoryEntry[];
 }

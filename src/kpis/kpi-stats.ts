@@ -6,8 +6,11 @@
  * the sample is too small, a plain-words warning:
  * - rates (meeting rate, opportunity-creation rate, win rate) → {@link compareRates}:
  *   Wilson intervals per side, Koopman score interval for the lift, pooled z-test p-value;
- * - means and medians (average ACV of won deals, median velocity) → {@link compareValues}:
- *   seeded percentile bootstrap of the ratio, with a matching bootstrap p-value.
+ * - means and medians (median hours to first touch) → {@link compareValues}: seeded
+ *   percentile bootstrap of the ratio, with a matching bootstrap p-value;
+ * - win rate, average won amount and median velocity → `clusterBootstrap`: the same, with
+ *   whole accounts resampled, because one account's deals are not independent;
+ * - many comparisons in one report → `holmAdjust`.
  *
  * The bundles are JSON-serialisable as they are: every number is finite, and anything
  * undefined or unbounded is `null` with a note saying why. No I/O, no clock, no global
@@ -54,6 +57,16 @@ export {
 } from "./stats/bootstrap";
 export { meanInterval, medianInterval, type MeanSummary, type StatInterval } from "./stats/one-sample";
 export { meanRatioInterval, type MeanRatioResult } from "./stats/mean-ratio";
+export {
+  clusterBootstrap,
+  MIN_BOOTSTRAP_CLUSTERS,
+  type ClusterBootstrapOptions,
+  type ClusterComparison,
+  type ClusterKpi,
+  type ClusterSample,
+  type ClusterSide,
+} from "./stats/cluster-bootstrap";
+export { holmAdjust } from "./stats/holm";
 export {
   MIN_EVENTS_PER_SIDE,
   MIN_TRIALS_PER_SIDE,

@@ -52,6 +52,7 @@ beforeAll(async () => {
       domain: `${key}.now.example`, name: key, tier, is_target: true, is_holdout: holdout, holdout_assigned_at: holdout ? new Date("2025-06-01T00:00:00Z") : null,
     }]);
     ids.set(key, id!);
+    if (holdout) await insertRows(db, "holdout_memberships", [{ account_id: id, entered_at: new Date("2025-06-01T00:00:00Z"), entry_reason: "test" }]);
   }
   await insertRows(db, "scoring_models", [{ name: "tiered", version: 1, status: "ACTIVE", definition: JSON.stringify(TIERED.definition) }]);
   await insertRows(db, "deals", [{ external_id: "won-a1", account_id: ids.get("a1"), account_domain: "a1.now.example", amount: 1000, outcome: "WON",

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GraphQLClient } from "graphql-request";
 import { Role } from "../../src/auth/roles";
 import { auc } from "../../ml/metrics";
-import { compareRates, compareValues, meanInterval, meanRatioInterval, medianInterval, normalCdf, wilsonInterval } from "../../src/kpis/kpi-stats";
+import { clusterBootstrap, type ClusterSample, compareRates, compareValues, meanRatioInterval, normalCdf, wilsonInterval } from "../../src/kpis/kpi-stats";
 import { DEFAULT_KPI_SEED } from "../../src/kpis/band-kpi.service";
 import { errorCode, startTestServer, type TestServer } from "../support/server";
 import { ACCOUNTS, type AccountSpec, FROM, handSide, loadKpiFixture, type LoadedFixture, TO } from "./kpi-fixture";
@@ -66,8 +66,29 @@ const close = (actual: number | null, expected: number | null) => {
   else expect(actual).toBeCloseTo(expected, 9);
 };
 
+/**
+ * A side's deals by account, built by hand from the specs: the accounts with a deal closed in
+ * the window (in id order, as loaded), and their won deals by days, then account, then amount.
+ */
+function handClusters(accounts: AccountSpec[]): ClusterSample {
+  const inWindow = (d: string | undefined) => d !== undefined && new Date(d.length === 10 ? `${d}T12:00:00Z` : d) >= FROM && new Date(d.length === 10 ? `${d}T12:00:00Z` : d) < TO;
+  const clusters = accounts.filter((a) => a.deals.some((d) => d.outcome !== "OPEN" && inWindow(d.closed)))
+    .sort((a, b) => Number(fixture.ids.get(a.key)) - Number(fixture.ids.get(b.key)));
+  const deals = clusters.flatMap((a, i) => a.deals.filter((d) => d.outcome === "WON" && inWindow(d.closed)).map((d) => {
+    const at = (x: string) => new Date(x.length === 10 ? `${x}T12:00:00Z` : x).getTime();
+    return { days: (at(d.closed!) - at(d.created)) / 86_400_000, amount: d.amount, cluster: i, id: Number(fixture.ids.get(a.key)) };
+  })).sort((x, y) => x.days - y.days || x.id - y.id || x.amount - y.amount);
+  return {
+    closed: clusters.map((a) => a.deals.filter((d) => d.outcome !== "OPEN" && inWindow(d.closed)).length),
+    won: clusters.map((a) => a.deals.filter((d) => d.outcome === "WON" && inWindow(d.closed)).length),
+    dealDays: deals.map((d) => d.days), dealAmount: deals.map((d) => d.amount), dealCluster: deals.map((d) => d.cluster),
+  };
+}
+
 /** Checks one group against the hand computation for its accounts. */
 function expectGroupMatchesHand(g: Group, accounts: AccountSpec[]): void {
+  // win rate, won amount and velocity: the cluster bootstrap fed the hand-built clusters
+  const clusters = clusterBootstrap(handClusters(side(accounts, false)), handClusters(side(accounts, true)), { seed: DEFAULT_KPI_SEED, iterations: ITERATIONS });
   const t = handSide(side(accounts, false));
   const h = handSide(side(accounts, true));
   for (const [got, hand] of [[g.treated, t], [g.holdout, h]] as const) {
@@ -82,25 +103,27 @@ function expectGroupMatchesHand(g: Group, accounts: AccountSpec[]): void {
     expect(got.wonAmount).toBe(hand.acv.reduce((a, b) => a + b, 0));
     // rates and their Wilson intervals
     const wil = (x: number, n: number) => wilsonInterval(x, n);
-    for (const [e, x, n] of [[got.meetingRate, hand.met, hand.accounts], [got.opportunityRate, hand.withOpp, hand.accounts], [got.winRate, hand.won, hand.closed]] as const) {
+    for (const [e, x, n] of [[got.meetingRate, hand.met, hand.accounts], [got.opportunityRate, hand.withOpp, hand.accounts]] as const) {
       expect([e.x, e.n]).toEqual([x, n]);
       close(e.value, n ? x / n : null);
       close(e.low, wil(x, n)?.low ?? null);
       close(e.high, wil(x, n)?.high ?? null);
     }
-    // average ACV, median velocity, pipeline per account
+    const which = got === g.treated ? "treated" : "holdout";
+    // win rate: won / closed deals, its interval from resampling accounts
+    expect([got.winRate.x, got.winRate.n]).toEqual([hand.won, hand.closed]);
+    close(got.winRate.value, hand.closed ? hand.won / hand.closed : null);
+    close(got.winRate.low, clusters.winRate[which].low);
+    close(got.winRate.high, clusters.winRate[which].high);
+    // average won amount, median velocity (same figures as per deal; intervals from resampling accounts), pipeline per account
     close(got.averageAcv.value, hand.acv.length ? hand.acv.reduce((a, b) => a + b, 0) / hand.acv.length : null);
     expect(got.averageAcv.n).toBe(hand.acv.length);
-    if (hand.acv.length >= 2) {
-      const mi = meanInterval({ n: hand.acv.length, mean: got.averageAcv.value!, sd: sd(hand.acv) });
-      close(got.averageAcv.low, mi.low);
-      close(got.averageAcv.high, mi.high);
-    }
+    close(got.averageAcv.low, clusters.averageWonAmount[which].low);
+    close(got.averageAcv.high, clusters.averageWonAmount[which].high);
     const m = hand.days.length;
     close(got.medianVelocityDays.value, m === 0 ? null : m % 2 ? hand.days[(m - 1) / 2]! : (hand.days[m / 2 - 1]! + hand.days[m / 2]!) / 2);
-    const mdi = medianInterval(hand.days);
-    close(got.medianVelocityDays.low, mdi.low);
-    close(got.medianVelocityDays.high, mdi.high);
+    close(got.medianVelocityDays.low, clusters.medianVelocityDays[which].low);
+    close(got.medianVelocityDays.high, clusters.medianVelocityDays[which].high);
     close(got.pipelinePerAccount.value, hand.accounts ? hand.pipeline / hand.accounts : null);
   }
   // lifts: the stats functions fed the hand counts
@@ -115,14 +138,16 @@ function expectGroupMatchesHand(g: Group, accounts: AccountSpec[]): void {
   };
   rate("meetingRate", { x: t.met, n: t.accounts }, { x: h.met, n: h.accounts });
   rate("opportunityRate", { x: t.withOpp, n: t.accounts }, { x: h.withOpp, n: h.accounts });
-  rate("winRate", { x: t.won, n: t.closed }, { x: h.won, n: h.closed });
-  for (const [k, tv, hv, stat] of [["averageAcv", t.acv, h.acv, "mean"], ["medianVelocityDays", t.days, h.days, "median"]] as const) {
-    const c = compareValues(tv, hv, stat, DEFAULT_KPI_SEED, { iterations: ITERATIONS });
-    close(g.lift[k].estimate, c.lift);
-    close(g.lift[k].low, c.liftLow);
-    close(g.lift[k].high, c.liftHigh);
+  // the lift estimates are the per-deal figures' ratios; intervals and p-values come from resampling accounts
+  close(g.lift.winRate.estimate, compareRates({ x: t.won, n: t.closed }, { x: h.won, n: h.closed }).lift);
+  expect(g.lift.winRate.warning === null).toBe(compareRates({ x: t.won, n: t.closed }, { x: h.won, n: h.closed }).warning === null);
+  for (const [k, c, tv, hv, stat] of [["winRate", clusters.winRate, null, null, null], ["averageAcv", clusters.averageWonAmount, t.acv, h.acv, "mean"], ["medianVelocityDays", clusters.medianVelocityDays, t.days, h.days, "median"]] as const) {
+    if (tv && hv && stat) close(g.lift[k].estimate, compareValues(tv, hv, stat, DEFAULT_KPI_SEED, { iterations: ITERATIONS }).lift);
+    close(g.lift[k].estimate, c.estimate);
+    close(g.lift[k].low, c.low);
+    close(g.lift[k].high, c.high);
     close(g.lift[k].pValue, c.pValue);
-    expect(g.lift[k].method).toBe("bootstrap-percentile");
+    expect(g.lift[k].method).toBe("cluster-bootstrap-percentile");
   }
   const pr = meanRatioInterval(
     { n: t.accounts, mean: t.accounts ? t.pipeline / t.accounts : 0, sd: t.accounts > 1 ? sd(t.pipelinePerAccount) : 0 },
@@ -156,12 +181,12 @@ describe("bandKpis: every KPI equals a hand computation", () => {
     const z = 0.125 / Math.sqrt((7 / 12) * (5 / 12) * (1 / 8 + 1 / 4));
     expect(hot.lift.meetingRate.pValue).toBeCloseTo(2 * (1 - normalCdf(z)), 12);
     expect(hot.lift.meetingRate.significant).toBe(false);
-    // ACV lift 36 250 / 20 000; one holdout value → estimate only, with a reason and a warning
+    // won-amount lift 36 250 / 20 000; one holdout won deal (H09, of two holdout accounts with closed deals) → estimate only, with a reason and a warning
     expect(hot.lift.averageAcv.estimate).toBeCloseTo(1.8125, 12);
     expect(hot.lift.averageAcv.low).toBeNull();
-    expect(hot.lift.averageAcv.note).toMatch(/fewer than 2 values/);
+    expect(hot.lift.averageAcv.note).toMatch(/of 500 resamples gave no ratio, so the interval is not reliable/);
     expect(hot.lift.averageAcv.warning).toMatch(/Too small to conclude anything: .*holdout has 1 won deals/);
-    expect(hot.warnings.some((w) => w.startsWith("Average ACV: Too small"))).toBe(true);
+    expect(hot.warnings.some((w) => w.startsWith("Average won amount: Too small"))).toBe(true);
   });
 
   it("each band, UNSCORED and all bands together match the hand computation", () => {
@@ -183,12 +208,16 @@ describe("bandKpis: every KPI equals a hand computation", () => {
     expect(report.scoredAsOfFrom).toBe(0);
     expect(group("UNSCORED").treated.accounts).toBe(1);
     expect(report.bands.map((b) => b.name)).toEqual(["Cold", "Warm", "Hot", "UNSCORED"]);
-    expect(report.bands[2]).toEqual({ name: "Hot", minScore: 70, slaHours: 24, play: "1:1" });
+    expect(report.bands[2]).toEqual({ name: "Hot", minScore: 70, maxScore: null, range: "70–100", slaHours: 24, play: "1:1" });
+    expect(report.bands[1]).toMatchObject({ name: "Warm", minScore: 40, maxScore: 70, range: "40–70" });
     expect(report.bandRule).toMatch(/latest default v1 \(the ACTIVE version\) score at or before 2026-01-01T00:00:00.000Z; most come from run/);
     expect(report.warnings.some((w) => /1 account had no default v1 score .* could not be scored as of it \(the scoring engine failed: .*UNSCORED/.test(w))).toBe(true);
-    // H12 entered the holdout on 2026-03-01, after the window started
-    expect(report.holdoutEnteredAfterFrom).toBe(1);
-    expect(report.warnings.some((w) => w.startsWith("1 of the 11 holdout accounts has entered the holdout after the window started"))).toBe(true);
+    // H12 was held out at from and released on 2026-03-01: holdout in this window, and counted as moved
+    expect(report.holdoutEnteredAfterFrom).toBe(0);
+    expect(report.holdoutLeftDuringWindow).toBe(1);
+    expect(report.movedDuringWindow).toBe(1);
+    expect(group("Hot").holdout.movedDuringWindow).toBe(1);
+    expect(report.warnings).toContain("1 account moved during the window (0 entered the holdout, 1 left it); each counts on its side at 2026-01-01T00:00:00.000Z, which pulls every lift toward 1.");
   });
 
   it("splits each band by tier, and the tiers add up to the band", async () => {

@@ -1,5 +1,5 @@
 /**
- * assignHoldout over real HTTP: reproducible (the draw is recomputed by hand here from md5),
+ * assignHoldout over real HTTP: reproducible (the draw is recomputed by hand here from md5 of seed and domain),
  * balanced across strata, existing holdouts kept unless replaced, entry times kept, roles and
  * bad input refused.
  */
@@ -44,21 +44,25 @@ const assign = async (input: Record<string, unknown>, client = analyst) =>
 const held = async () => (await server.database.db.query<{ id: string; at: Date; assignment: string }>(
   "SELECT a.id::text AS id, a.holdout_assigned_at AS at, a.holdout_assignment_id::text AS assignment FROM accounts a WHERE a.is_holdout ORDER BY a.id"));
 
-/** The draw by hand: per stratum, order by md5("seed:id") then id, take round(share × size). */
+/** The draw by hand: per stratum, order by md5("seed:domain") then domain, take round(share × size). */
 async function handDraw(seed: number, share: number): Promise<string[]> {
-  const rows = await server.database.db.query<{ id: string; tier: string | null }>("SELECT id::text, tier FROM accounts WHERE is_target");
-  const byTier = new Map<string, string[]>();
-  for (const r of rows) byTier.set(r.tier ?? "UNTIERED", [...(byTier.get(r.tier ?? "UNTIERED") ?? []), r.id]);
+  const rows = await server.database.db.query<{ id: string; domain: string; tier: string | null }>("SELECT id::text, domain, tier FROM accounts WHERE is_target");
+  const byTier = new Map<string, { id: string; domain: string }[]>();
+  for (const r of rows) byTier.set(r.tier ?? "UNTIERED", [...(byTier.get(r.tier ?? "UNTIERED") ?? []), r]);
   const chosen: string[] = [];
-  for (const ids of byTier.values()) {
-    const order = ids.map((id) => ({ id, h: crypto.createHash("md5").update(`${seed}:${id}`).digest("hex") }))
-      .sort((a, b) => (a.h < b.h ? -1 : a.h > b.h ? 1 : Number(a.id) - Number(b.id)));
-    chosen.push(...order.slice(0, Math.round(share * ids.length)).map((o) => o.id));
+  for (const accounts of byTier.values()) {
+    const order = accounts.map((a) => ({ ...a, h: crypto.createHash("md5").update(`${seed}:${a.domain}`).digest("hex") }))
+      .sort((a, b) => (a.h < b.h ? -1 : a.h > b.h ? 1 : a.domain < b.domain ? -1 : 1));
+    chosen.push(...order.slice(0, Math.round(share * accounts.length)).map((o) => o.id));
   }
   return chosen.sort((a, b) => Number(a) - Number(b));
 }
 
-const reset = () => server.database.db.query("UPDATE accounts SET is_holdout = false, holdout_assigned_at = NULL, holdout_assignment_id = NULL");
+/** Back to no holdout and no history (a fresh start for the draws below). */
+const reset = async () => {
+  await server.database.db.query("DELETE FROM holdout_memberships");
+  await server.database.db.query("UPDATE accounts SET is_holdout = false, holdout_assigned_at = NULL, holdout_assignment_id = NULL");
+};
 
 describe("assignHoldout", () => {
   it("draws a seeded share of each tier's target accounts, exactly as computed by hand", async () => {

@@ -6,26 +6,29 @@ export const KPI_ESTIMATE = gql`
 `;
 
 export const KPI_LIFT = gql`
-  fragment KpiLiftFields on KpiLift { estimate low high pValue significant method pValueMethod note warning }
+  fragment KpiLiftFields on KpiLift { estimate low high pValue adjustedPValue significant method pValueMethod note warning }
 `;
 
 export const KPI_SIDE = gql`
   fragment KpiSideFields on BandKpiSide {
     accounts accountsWithMeeting accountsWithOpportunity opportunitiesCreated pipelineCreated closedDeals wonDeals wonAmount accountsWon
+    accountsWithClosedDeals meetings customersAtFrom customersExpanded contacts contactsReachedSql accountsWithBandEntry touchedAccounts untouched movedDuringWindow
     meetingRate { ...KpiEstimateFields } opportunityRate { ...KpiEstimateFields } winRate { ...KpiEstimateFields }
     averageAcv { ...KpiEstimateFields } medianVelocityDays { ...KpiEstimateFields } pipelinePerAccount { ...KpiEstimateFields }
+    meetingsPerAccount { ...KpiEstimateFields } expansionRate { ...KpiEstimateFields } medianHoursToFirstTouch { ...KpiEstimateFields } sqlRate { ...KpiEstimateFields }
   }
   ${KPI_ESTIMATE}
 `;
 
 export const KPI_GROUP = gql`
   fragment KpiGroupFields on BandKpiGroup {
-    band tier warnings
+    band tier warnings comparable nothingToCompare headline
     treated { ...KpiSideFields }
     holdout { ...KpiSideFields }
     lift {
       meetingRate { ...KpiLiftFields } opportunityRate { ...KpiLiftFields } winRate { ...KpiLiftFields }
       averageAcv { ...KpiLiftFields } medianVelocityDays { ...KpiLiftFields } pipelinePerAccount { ...KpiLiftFields }
+      meetingsPerAccount { ...KpiLiftFields } expansionRate { ...KpiLiftFields } medianHoursToFirstTouch { ...KpiLiftFields } sqlRate { ...KpiLiftFields }
     }
   }
   ${KPI_SIDE}
@@ -35,10 +38,12 @@ export const KPI_GROUP = gql`
 export const BAND_KPIS = gql`
   query BandKpis($input: BandKpiInput!) {
     bandKpis(input: $input) {
-      from to model modelId modelVersion bandRule confidence seed bootstrapIterations
+      from to model modelId modelVersion versionSource versionReason bandRule confidence seed bootstrapIterations
       asOfRun { id asOf modelId modelVersion }
-      accounts treatedAccounts holdoutAccounts scoredAsOfFrom unscoredAccounts holdoutEnteredAfterFrom
-      bands { name minScore slaHours play }
+      accounts treatedAccounts holdoutAccounts scoredAsOfFrom unscoredAccounts holdoutEnteredAfterFrom holdoutLeftDuringWindow movedDuringWindow
+      comparisons pValueAdjustment nothingToCompare headlines
+      kpis { key label unit direction definition method }
+      bands { name minScore maxScore range slaHours play }
       overall { ...KpiGroupFields }
       groups { ...KpiGroupFields }
       warnings
@@ -75,4 +80,28 @@ export const HOLDOUT_ASSIGNMENTS = gql`
     }
   }
   ${HOLDOUT_ASSIGNMENT}
+`;
+
+export const HOLDOUT_HISTORY_ENTRY = gql`
+  fragment HoldoutHistoryEntryFields on HoldoutHistoryEntry {
+    id accountId accountDomain accountName enteredAt enteredBy entryReason assignmentId exitedAt exitedBy exitReason exitAssignmentId
+  }
+`;
+
+export const RELEASE_HOLDOUT = gql`
+  mutation ReleaseHoldout($input: HoldoutReleaseInput!) {
+    releaseHoldout(input: $input) { released entries { ...HoldoutHistoryEntryFields } }
+  }
+  ${HOLDOUT_HISTORY_ENTRY}
+`;
+
+export const HOLDOUT_HISTORY = gql`
+  query HoldoutHistory($accountDomain: String, $first: Int, $after: String) {
+    holdoutHistory(accountDomain: $accountDomain, first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { cursor node { ...HoldoutHistoryEntryFields } }
+    }
+  }
+  ${HOLDOUT_HISTORY_ENTRY}
 `;

@@ -6,6 +6,8 @@
  *
  * Window: [2026-01-01, 2026-07-01). Bands at from come from run R1 (2025-12-15); W15 only has
  * a snapshot in the older run R0; U01 only in a FAILED run, so it has no band at from.
+ * Holdout membership is written as history: H12 was held out at from and released on
+ * 2026-03-01, so it is holdout in this window (and moved during it) though no longer flagged.
  */
 import type { Database } from "../../src/platform/db/database";
 import { insertRows } from "../support/fixtures";
@@ -35,6 +37,8 @@ export interface AccountSpec {
   onlyInR0?: boolean;
   /** When the account entered the holdout; default 2025-12-01. */
   holdoutAt?: string;
+  /** When it left the holdout (released), if it did. */
+  releasedAt?: string;
 }
 
 const W = (amount: number, created: string, closed: string): DealSpec => ({ outcome: "WON", amount, created, closed });
@@ -57,7 +61,7 @@ const ROWS: Row[] = [
   ["H09", "A", "Hot", 90, H, 1, [W(20000, "2026-02-01", "2026-05-02")]],
   ["H10", "B", "Hot", 80, H, 0, [L(12000, "2026-01-15", "2026-03-15")]],
   ["H11", "C", "Hot", 74, H, 0, []],
-  ["H12", "A", "Hot", 70, H, 1, [O(9000, "2026-06-30")], { holdoutAt: "2026-03-01T00:00:00Z" }],
+  ["H12", "A", "Hot", 70, H, 1, [O(9000, "2026-06-30")], { releasedAt: "2026-03-01T00:00:00Z" }],
   ["W01", "A", "Warm", 65, T, 1, [W(15000, "2026-02-10", "2026-04-11")]],
   ["W02", "B", "Warm", 60, T, 0, [L(10000, "2026-01-20", "2026-02-19")]],
   ["W03", "B", "Warm", 58, T, 1, [O(7000, "2026-03-03")]],
@@ -110,9 +114,15 @@ export async function loadKpiFixture(db: Database, modelName = "default"): Promi
   for (const a of ACCOUNTS) {
     const [id] = await insertRows(db, "accounts", [{
       domain: `${a.key.toLowerCase()}.kpi.example`, name: `Account ${a.key}`, tier: a.tier, is_target: a.target ?? true,
-      is_holdout: a.holdout, holdout_assigned_at: a.holdout ? new Date(a.holdoutAt ?? "2025-12-01T00:00:00Z") : null,
+      is_holdout: a.holdout && !a.releasedAt, holdout_assigned_at: a.holdout && !a.releasedAt ? new Date(a.holdoutAt ?? "2025-12-01T00:00:00Z") : null,
     }]);
     ids.set(a.key, id!);
+    if (a.holdout) {
+      await insertRows(db, "holdout_memberships", [{
+        account_id: id, entered_at: new Date(a.holdoutAt ?? "2025-12-01T00:00:00Z"), entered_by: "fixture", entry_reason: "fixture holdout",
+        exited_at: a.releasedAt ? new Date(a.releasedAt) : null, exited_by: a.releasedAt ? "fixture" : null, exit_reason: a.releasedAt ? "released mid-window" : null,
+      }]);
+    }
   }
   const [modelId] = await insertRows(db, "scoring_models", [{ name: modelName, version: 1, status: "ACTIVE", definition: JSON.stringify({ bands: BANDS }) }]);
   const run = async (asOf: string, status = "SUCCEEDED") =>

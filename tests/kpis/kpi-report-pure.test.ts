@@ -5,7 +5,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { auc } from "../../ml/metrics";
-import { aucOf, bandOrder, groupOf } from "../../src/kpis/band-kpi.report";
+import { aucOf, bandOrder, groupOf, KPIS } from "../../src/kpis/band-kpi.report";
 import { evenlySpaced } from "../../src/kpis/band-kpi.service";
 import { BootstrapRunner, type BootstrapTask } from "../../src/kpis/bootstrap.runner";
 import type { GroupRow } from "../../src/kpis/band-kpi.sql";
@@ -116,13 +116,16 @@ describe("report helpers", () => {
     expect(json).not.toMatch(/NaN|Infinity/);
     expect(g.treated.meetingRate).toMatchObject({ value: null, n: 0, note: "no accounts" });
     expect(g.lift.winRate.estimate).toBeNull();
-    expect(g.warnings).toHaveLength(6);
+    expect(g.warnings).toHaveLength(KPIS.length); // one per KPI
+    expect(g.comparable).toBe(false);
+    expect(g.nothingToCompare).toBe("nothing to compare yet, because no target account was in Hot at the window's start");
   });
 
   it("a group's lifts use the counts it is given", () => {
     const row = (holdout: boolean, met: number, accounts: number): GroupRow => ({
-      level: "band", band: "Hot", tier: null, holdout, accounts, met, withOpp: 0, opps: 0, pipeline: 0, pipelineSd: 0,
-      closed: 0, won: 0, accountsWon: 0, late: 0, scoredNow: 0, acv: null, days: null,
+      level: "band", band: "Hot", tier: null, holdout, accounts, met, meetings: met, meetingsSd: 0, withOpp: 0, opps: 0, pipeline: 0, pipelineSd: 0,
+      closed: 0, won: 0, accountsWon: 0, moved: 0, scoredNow: 0, customers: 0, expanded: 0, contacts: 0, sqlReached: 0, withEntry: 0, touched: 0, hours: null,
+      clusterAccount: null, clusterClosed: null, clusterWon: null, dealDays: null, dealAmount: null, dealAccount: null,
     });
     const g = groupOf("Hot", null, row(false, 84, 400), row(true, 30, 250), { confidence: 0.95, seed: 1, iterations: 200 });
     // compareRates' documented example: lift 1.75 [1.1983, 2.5785], p 0.00333

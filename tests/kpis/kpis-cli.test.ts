@@ -114,4 +114,14 @@ describe("quorum holdout", () => {
     expect(list.out).toMatch(/share 0\.5 seed 3 by NONE: 19 in/);
     await expect(run(holdoutCommand, ["assign", "--seed", "3"])).rejects.toThrow(/--share is required/);
   });
+
+  it("releases accounts with a reason and prints the history", async () => {
+    const [domain] = (await database.db.query<{ domain: string }>("SELECT domain FROM accounts WHERE is_holdout ORDER BY domain LIMIT 1")).map((r) => r.domain);
+    const { code, out } = await run(holdoutCommand, ["release", "--reason", "asked for a call", domain!]);
+    expect(code).toBe(0);
+    expect(out).toBe(`Released 1 account from the holdout: ${domain}.\n`);
+    const history = await run(holdoutCommand, ["history", "--account", domain!]);
+    expect(history.out).toMatch(new RegExp(`^${domain!.replace(/\./g, "\\.")} {2}in \\S+ by cli: draw \\d+: 0\\.5 of each target account stratum, seed 3, replacing → out \\S+ by cli: asked for a call\\n`));
+    await expect(run(holdoutCommand, ["release", domain!])).rejects.toThrow(/--reason is required/);
+  });
 });

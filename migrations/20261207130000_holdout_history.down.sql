@@ -1,0 +1,3 @@
+DROP INDEX IF EXISTS contact_scores_sql_idx;
+ALTER TABLE holdout_assignments DROP COLUMN IF EXISTS reason;
+DROP TABLE IF EXISTS holdout_memberships;
