@@ -70,9 +70,14 @@ export class ScoringModelService {
       if (p && p.status !== "APPROVED") {
         throw new ConflictError(`Model ${model.name} v${model.version} was proposed by training run ${p.training_run_id} and its proposal is ${p.status}; the council must approve it before it can be activated.`);
       }
-      await client.query("UPDATE scoring_models SET status = 'RETIRED', retired_at = now() WHERE name = $1 AND status = 'ACTIVE'", [model.name]);
+      const previous = await client.query<{ id: string }>(
+        "UPDATE scoring_models SET status = 'RETIRED', retired_at = now() WHERE name = $1 AND status = 'ACTIVE' RETURNING id::text", [model.name]);
       const updated = await client.query<ModelRow>(
         `UPDATE scoring_models m SET status = 'ACTIVE', activated_at = now(), retired_at = NULL WHERE m.id = $1 RETURNING ${MODEL_COLUMNS}`, [id]);
+      // The activation history KPI reports read "the version ACTIVE at t" from (DESIGN §5).
+      await client.query(
+        "INSERT INTO model_changes (line, kind, model_id, previous_model_id) VALUES ($1, 'ACTIVATED', $2, $3)",
+        [model.name, id, previous.rows[0]?.id ?? null]);
       return updated.rows[0]!;
     });
   }
