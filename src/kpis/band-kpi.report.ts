@@ -219,10 +219,10 @@ export function liftsOf(t: GroupRow, h: GroupRow, o: KpiOptions, boot?: [Cluster
 
 /** Why a group cannot be compared, or null. */
 function nothingToCompare(band: string, t: GroupRow, h: GroupRow): string | null {
-  const where = band === ALL_BANDS ? "" : ` in ${band}`;
-  if (t.accounts === 0 && h.accounts === 0) return `nothing to compare yet, because no target account was${where} at the window's start`;
-  if (h.accounts === 0) return `nothing to compare yet, because no holdout account was${where} at the window's start`;
-  if (t.accounts === 0) return `nothing to compare yet, because every target account${where} was held out at the window's start`;
+  const all = band === ALL_BANDS;
+  if (t.accounts === 0 && h.accounts === 0) return all ? "nothing to compare yet, because there were no target accounts at the window's start" : `nothing to compare yet, because no target account was in ${band} at the window's start`;
+  if (h.accounts === 0) return all ? "nothing to compare yet, because no account was held out at the window's start" : `nothing to compare yet, because no holdout account was in ${band} at the window's start`;
+  if (t.accounts === 0) return all ? "nothing to compare yet, because every target account was held out at the window's start" : `nothing to compare yet, because every target account in ${band} was held out at the window's start`;
   return null;
 }
 

@@ -158,7 +158,7 @@ export class BandKpiService {
     const all = [overall, ...groups];
     const lifts = all.flatMap((g) => KPIS.map(({ key }) => g.lift[key]));
     const small = lifts.filter((l) => l.warning !== null).length;
-    if (small > 0) warnings.push(`${small} of ${lifts.length} treated-vs-holdout comparisons are too small to conclude anything; each group lists why.`);
+    if (small > 0 && !nothing) warnings.push(`${small} of ${lifts.length} treated-vs-holdout comparisons are too small to conclude anything; each group lists why.`);
 
     const notes: string[] = [
       "Conversion = accounts that won a deal closed in the window / accounts; win rate = won / closed deals; treated and holdout together.",

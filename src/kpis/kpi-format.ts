@@ -1,7 +1,8 @@
 /** Number formatting shared by the text table and the HTML report. */
 
-import type { KpiEstimate, KpiLift } from "./band-kpi.type";
-import type { KpiKey } from "./band-kpi.report";
+import type { BandKpiSide, KpiEstimate, KpiLift } from "./band-kpi.type";
+import { KPIS, type KpiKey } from "./band-kpi.report";
+import { KpiDirection } from "./band-kpi.enums";
 
 const DASH = "–";
 
@@ -18,11 +19,32 @@ export function formatDays(v: number | null): string {
   return v === null ? DASH : `${v.toFixed(1)} d`;
 }
 
+export function formatHours(v: number | null): string {
+  return v === null ? DASH : `${v.toFixed(1)} h`;
+}
+
+const unitOf = (key: KpiKey) => KPIS.find((k) => k.key === key)!.unit;
+
 /** A KPI value in its unit. */
 export function formatKpi(key: KpiKey, v: number | null): string {
-  if (key === "meetingRate" || key === "opportunityRate" || key === "winRate") return formatRate(v);
-  if (key === "medianVelocityDays") return formatDays(v);
+  const unit = unitOf(key);
+  if (unit === "rate") return formatRate(v);
+  if (unit === "days") return formatDays(v);
+  if (unit === "hours") return formatHours(v);
+  if (unit === "count") return v === null ? DASH : v.toFixed(2);
   return formatAmount(v);
+}
+
+/** "↑ better" or "↓ better": the direction of good of a KPI. */
+export function directionOf(key: KpiKey): string {
+  return KPIS.find((k) => k.key === key)!.direction === KpiDirection.LOWER_IS_BETTER ? "↓ better" : "↑ better";
+}
+
+/** The counts behind a side's KPI: "5/8" for rates (and meetings / accounts), "n=4" otherwise, untouched accounts for speed to first touch. */
+export function formatCounts(key: KpiKey, side: BandKpiSide): string {
+  const e = side[key];
+  if (key === "medianHoursToFirstTouch") return `n=${e.n}, ${side.untouched} untouched`;
+  return e.x !== null ? `${e.x}/${e.n}` : `n=${e.n}`;
 }
 
 /** "62.5% [30.6, 86.3]": the value and its interval limits, in the KPI's unit. */
@@ -30,8 +52,10 @@ export function formatEstimate(key: KpiKey, e: KpiEstimate): string {
   if (e.value === null) return DASH;
   const bare = (v: number | null) => {
     if (v === null) return "?";
-    if (key === "meetingRate" || key === "opportunityRate" || key === "winRate") return (v * 100).toFixed(1);
-    if (key === "medianVelocityDays") return v.toFixed(1);
+    const unit = unitOf(key);
+    if (unit === "rate") return (v * 100).toFixed(1);
+    if (unit === "days" || unit === "hours") return v.toFixed(1);
+    if (unit === "count") return v.toFixed(2);
     return Math.round(v).toLocaleString("en-US");
   };
   const interval = e.low === null && e.high === null ? "" : ` [${bare(e.low)}, ${bare(e.high)}]`;

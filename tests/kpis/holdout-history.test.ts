@@ -6,13 +6,15 @@
  */
 import "reflect-metadata";
 import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GraphQLClient } from "graphql-request";
 import { Role } from "../../src/auth/roles";
 import { HoldoutService } from "../../src/kpis/holdout.service";
 import { HoldoutStratifyBy } from "../../src/kpis/holdout.type";
 import { loadConfig } from "../../src/platform/config/config";
-import { migrate } from "../../src/platform/db/migrate";
+import { migrate, migrationsDir } from "../../src/platform/db/migrate";
 import type { Database } from "../../src/platform/db/database";
 import { ACCOUNTS_PAGE } from "../support/documents";
 import { freshDatabase } from "../support/db";
@@ -183,8 +185,7 @@ describe("migration of existing holdout flags", () => {
     try {
       const db = fresh.db;
       // Back to the schema before the history: undo this migration, then flag accounts the old way.
-      await db.query("DROP TABLE holdout_memberships");
-      await db.query("ALTER TABLE holdout_assignments DROP COLUMN reason");
+      await db.query(fs.readFileSync(path.join(migrationsDir, "20261207130000_holdout_history.down.sql"), "utf8"));
       await db.query("DELETE FROM schema_migrations WHERE version = '20261207130000'");
       const [assignment] = await db.query<{ id: string }>("INSERT INTO holdout_assignments (seed, share, stratify_by, assigned_by) VALUES (1, 0.1, 'TIER', 'old-key') RETURNING id::text");
       await db.query(`INSERT INTO accounts (domain, name, is_target, is_holdout, holdout_assigned_at, holdout_assignment_id)

@@ -19,12 +19,15 @@ import { FROM, loadKpiFixture, TO } from "./kpi-fixture";
 let database: TestDatabase;
 let dir: string;
 const savedUrl = process.env.DATABASE_URL;
+/** Screenshots land here (git-ignored) for a person to look at. */
+const SHOTS = path.resolve(".screenshots", "kpis");
 
 beforeAll(async () => {
   database = await freshDatabase();
   await loadKpiFixture(database.db);
   process.env.DATABASE_URL = database.url;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "quorum-kpis-"));
+  fs.mkdirSync(SHOTS, { recursive: true });
 });
 afterAll(async () => {
   if (savedUrl === undefined) delete process.env.DATABASE_URL;
@@ -41,11 +44,19 @@ describe("quorum kpis", () => {
     const { code, out } = await run(kpisCommand, WINDOW);
     expect(code).toBe(0);
     expect(out).toContain("Band KPIs — model default v1, window 2026-01-01T00:00:00.000Z → 2026-07-01T00:00:00.000Z, 95% intervals");
-    expect(out).toContain("Hot — 8 treated, 4 holdout");
-    // Hot meeting rate: 5/8 treated, 2/4 holdout, lift 1.25, pooled-z p = 0.679
-    expect(out).toMatch(/ {2}Meeting rate +62\.5% \[30\.6, 86\.3\] 5\/8 +50\.0% \[15\.0, 85\.0\] 2\/4 +1\.25 \[[\d.]+, [\d.]+\] +0\.679 +!/);
-    expect(out).toMatch(/ {2}Average ACV +36,250 \[[\d,]+, [\d,]+\] n=4 +20,000 n=1 +1\.81 +– +!/);
-    expect(out).toMatch(/ {2}Median velocity +40\.0 d/);
+    expect(out).toContain("Version: default v1: no activation of \"default\" is recorded at or before 2026-01-01T00:00:00.000Z, so the report uses the current ACTIVE version, which has a run at or before it.");
+    expect(out).toContain("Hot (70–100, play 1:1, SLA 24 h) — 8 treated, 4 holdout accounts");
+    // the answer first: one headline per band, with counts, the interval and the adjusted p-value
+    expect(out).toMatch(/Does acting on the score pay off\?\n {2}- All bands: treated accounts opened an opportunity at [\d.]+% \(\d+\/27\) against [\d.]+% \(\d+\/11\) in the holdout: lift [\d.]+ \(95% CI [\d.]+–[\d.]+, adjusted p [\d.]+\)/);
+    expect(out).toMatch(/ {2}- Hot \(70–100, play 1:1, SLA 24 h\): treated accounts opened an opportunity at 87\.5% \(7\/8\) against 75\.0% \(3\/4\) in the holdout: lift 1\.17 \(95% CI [\d.]+–[\d.]+, adjusted p 1\.000\), no clear difference, and too few accounts to conclude anything\. No KPI differs clearly after adjusting for \d+ comparisons\./);
+    expect(out).toMatch(/ {2}- UNSCORED \(no score\): nothing to compare yet, because no holdout account was in UNSCORED at the window's start\./);
+    // Hot meeting rate: 5/8 treated, 2/4 holdout, lift 1.25, pooled-z p = 0.679; Holm-adjusted 1.000
+    expect(out).toMatch(/ {2}Meeting rate +↑ better +62\.5% \[30\.6, 86\.3\] 5\/8 +50\.0% \[15\.0, 85\.0\] 2\/4 +1\.25 \[[\d.]+, [\d.]+\] +0\.679 +1\.000 +! too small/);
+    expect(out).toMatch(/ {2}Average won amount +↑ better +36,250 \[[\d,]+, [\d,]+\] n=4 +20,000 n=1 +1\.81 +– +– +! too small/);
+    expect(out).toMatch(/ {2}Median velocity +↓ better +40\.0 d/);
+    expect(out).toMatch(/ {2}Speed to first touch +↓ better +– n=0, 0 untouched/);
+    expect(out).toMatch(/Median velocity +lower is better +Median days from creation to close/);
+    expect(out).toContain("Band trend: accounts per band, runs in the window:");
     expect(out).toContain("Is the score right?");
     expect(out).toContain("Conversion rises with the band: yes");
     expect(out).toMatch(/AUC of the score at the window's start: 0\.\d{3} \(37 scored accounts, 10 won\)/);
@@ -59,6 +70,23 @@ describe("quorum kpis", () => {
     expect(report.model).toBe("default");
     expect(report.overall.treated.accounts).toBe(27);
     expect(report.groups.some((g) => g.tier === "A")).toBe(true);
+  });
+
+  it.skipIf(!chromiumPath())("says \"nothing to compare yet, because …\" instead of drawing empty charts when nobody was held out at from", async () => {
+    // A window before the fixture's holdout began (2025-12-01): every account is treated at its start.
+    const file = path.join(dir, "nothing.html");
+    const { code, out } = await run(kpisCommand, ["--from", "2025-11-15T00:00:00Z", "--to", "2025-11-30T00:00:00Z", "--html", file]);
+    expect(code).toBe(0);
+    expect(out).toContain("  Nothing to compare yet, because no account was held out at 2025-11-15T00:00:00.000Z: the holdout began 2025-12-01T00:00:00.000Z. Pick a window that starts after that.");
+    const dom = await renderDom(file);
+    expect(dom).not.toContain("<figure class=\"chart");
+    expect(dom).toContain("<p class=\"nothing\">Nothing to compare yet, because no account was held out at 2025-11-15T00:00:00.000Z: the holdout began 2025-12-01T00:00:00.000Z. Pick a window that starts after that.</p>");
+    expect(dom).toContain("Nothing to chart yet, because the model line has no scoring run in the window");
+    fs.copyFileSync(file, path.join(SHOTS, "kpis-nothing-to-compare.html"));
+    const png = path.join(SHOTS, "kpis-nothing-to-compare.png");
+    await screenshot(file, png, { width: 1200, height: 1400 });
+    const image = readPng(png);
+    expect(countColour(image, TREATED_COLOUR)).toBe(0); // no bars at all
   });
 
   it("refuses a missing or offset-less date with a usage error", async () => {
@@ -92,8 +120,19 @@ describe("quorum kpis", () => {
     expect(dom).toMatch(/<g class="whisker" data-kpi="meetingRate" data-band="Hot" data-side="treated" data-low="0\.30/);
     expect(dom).toMatch(/<text class="lift" data-kpi="meetingRate" data-band="Hot" data-lift="1\.25"[^>]*>lift 1\.25 \[/);
 
-    const png = path.join(dir, "kpis.png");
-    await screenshot(file, png, { width: 1400, height: 1600 });
+    // the answer and the numbers a council reads: headlines, counts, direction of good, adjusted p
+    expect(dom).toMatch(/<ul class="headlines"><li>All bands: treated accounts opened an opportunity at/);
+    expect(dom).toMatch(/<tr data-kpi="winRate"><th>Win rate<\/th><td class="dir">↑ better<\/td><td>66\.7% \[[\d.]+, [\d.]+\]<\/td><td class="n">4\/6<\/td>/);
+    expect(dom).toMatch(/<tr data-kpi="medianVelocityDays"><th>Median velocity<\/th><td class="dir">↓ better<\/td>/);
+    expect(dom).toContain("<th>Hot</th><td>70–100</td><td>1:1</td><td>24 h</td>");
+    expect(dom).toMatch(/<text class="counts" data-kpi="meetingRate" data-band="Hot" data-side="treated"[^>]*>5\/8<\/text>/);
+    // no run pair in the window: the trend says why instead of drawing axes; KPIs without values say why too
+    expect(dom).toContain("Nothing to chart yet, because the model line has only one scoring run in the window; the band trend needs two runs or more.");
+    expect(dom).toMatch(/<figure class="chart empty" data-kpi="medianHoursToFirstTouch"><figcaption>Speed to first touch <small>↓ better<\/small><\/figcaption><p class="nothing">Nothing to compare yet, because /);
+
+    fs.copyFileSync(file, path.join(SHOTS, "kpis-report.html"));
+    const png = path.join(SHOTS, "kpis-report.png");
+    await screenshot(file, png, { width: 1400, height: 2400 });
     expect(fs.statSync(png).size).toBeGreaterThan(20_000);
     const image = readPng(png);
     const count = (hex: string) => countColour(image, hex);
