@@ -1,6 +1,8 @@
+import path from "node:path";
 import type { Logger } from "pino";
 import { AccountService } from "../accounts/account.service";
 import { ApiKeyService } from "../auth/api-key.service";
+import { ConsoleSite } from "../console/console.site";
 import { ContactService } from "../contacts/contact.service";
 import { IngestService } from "../ingest/ingest.service";
 import { BandKpiService } from "../kpis/band-kpi.service";
@@ -12,6 +14,7 @@ import { ScoringRunService } from "../scoring/scoring-run.service";
 import { ScoringService } from "../scoring/scoring.service";
 import { TrainingService } from "../training/training.service";
 import type { Config } from "./config/config";
+import { projectRoot } from "./config/paths";
 import type { Database } from "./db/database";
 
 /** Every service, built once at start and shared by HTTP requests and CLI commands. */
@@ -27,6 +30,7 @@ export function createServices(db: Database, config: Config, log: Logger) {
     holdout: new HoldoutService(db, config),
     kpis: new BandKpiService(db, log, new ConcurrencyGate(config.reportConcurrency)),
     training: new TrainingService(db, config, new ScoringModelService(db, config.eventTypes), log),
+    console: new ConsoleSite({ pages: path.join(projectRoot, "console"), scripts: path.join(projectRoot, "dist", "console") }),
     log,
   };
 }

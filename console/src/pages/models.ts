@@ -1,0 +1,107 @@
+import { gql } from "../api.js";
+import { diffDefinitions, type DiffLine } from "../diff.js";
+import { fill, h } from "../dom.js";
+import { when } from "../format.js";
+import { go, link, type Route } from "../router.js";
+import { canReview, isAdmin } from "../session.js";
+import { action, badge, empty, section, table } from "../ui.js";
+
+export interface Model {
+  id: string; name: string; version: number; status: "DRAFT" | "ACTIVE" | "RETIRED"; createdAt: string; createdBy: string | null;
+  activatedAt: string | null; retiredAt: string | null; description: string | null; basedOn: { id: string; version: number } | null;
+  definition: Record<string, never>;
+}
+
+const MODELS = `query Models { scoringModels { id name version status createdAt createdBy activatedAt retiredAt description basedOn { id version } definition } }`;
+const ACTIVATE = `mutation Activate($id: ID!) { activateScoringModel(id: $id) { id name version status } }`;
+const BREAK_GLASS = `mutation BreakGlass($id: ID!, $override: String!) { activateScoringModel(id: $id, override: $override) { id name version status } }`;
+
+/** Activates a version through the API, which enforces the council's gate; its refusal is shown as it words it. */
+export async function activate(id: string, override?: string): Promise<{ name: string; version: number; status: string }> {
+  const result = override
+    ? await gql<{ activateScoringModel: { name: string; version: number; status: string } }>(BREAK_GLASS, { id, override })
+    : await gql<{ activateScoringModel: { name: string; version: number; status: string } }>(ACTIVATE, { id });
+  return result.activateScoringModel;
+}
+
+export async function modelsPage(main: HTMLElement, route: Route): Promise<void> {
+  const { scoringModels } = await gql<{ scoringModels: Model[] }>(MODELS);
+  const lines = new Map<string, Model[]>();
+  for (const m of scoringModels) lines.set(m.name, [...(lines.get(m.name) ?? []), m]);
+  const done = route.query.get("done");
+
+  fill(main,
+    h("h1", {}, "Models"),
+    done ? h("p", { class: "notice", "data-testid": "notice" }, done) : null,
+    scoringModels.length === 0 ? section("Versions", empty("No model versions yet: create one with createScoringModel.")) : null,
+    [...lines].map(([name, versions]) => versionsCard(name, versions)),
+    scoringModels.length > 1 ? diffCard(scoringModels, route) : null);
+}
+
+function versionsCard(name: string, versions: Model[]): HTMLElement {
+  const active = versions.find((v) => v.status === "ACTIVE");
+  return section(`Line “${name}”`,
+    h("p", {}, active ? ["Live: ", h("strong", { "data-testid": `live-${name}` }, `v${active.version}`), `, active since ${when(active.activatedAt)}.`] : "No version of this line is active."),
+    table(["Version", "Status", "Created", "Activated", "Retired", "Based on", "Description", canReview() ? "Action" : null].filter((x): x is string => x !== null),
+      versions.map((m) => [
+        `v${m.version}`, badge(m.status), `${when(m.createdAt)}${m.createdBy ? ` by ${m.createdBy}` : ""}`, when(m.activatedAt), when(m.retiredAt),
+        m.basedOn ? `v${m.basedOn.version}` : "—", m.description ?? "—",
+        canReview() ? actionsFor(m, active) : null,
+      ].filter((cell, i) => i < 7 || canReview())), { testid: `versions-${name}` }));
+}
+
+function actionsFor(m: Model, active: Model | undefined): HTMLElement | string {
+  if (m.status === "ACTIVE") return "live";
+  const out = h("div", { class: "action-result" });
+  const rollback = m.status === "RETIRED";
+  const button = h("button", { type: "button", class: rollback ? "" : "primary", "data-testid": `${rollback ? "rollback" : "activate"}-${m.name}-v${m.version}` },
+    rollback ? `Roll back to v${m.version}` : `Activate v${m.version}`);
+  action(button, out, async () => {
+    const done = await activate(m.id);
+    go(["models"], { done: `${done.name} v${done.version} is now ${done.status}${active ? ` (v${active.version} retired)` : ""}; its first scoring run has committed.` });
+  }, rollback ? `rolling back to v${m.version}` : `activating v${m.version}`);
+  const cell = h("div", {}, button, out);
+  if (isAdmin() && m.status === "DRAFT") {
+    const reason = h("input", { type: "text", placeholder: "reason for break-glass", "data-testid": `override-${m.name}-v${m.version}` });
+    const glass = h("button", { type: "button", class: "danger" }, "Break glass");
+    const glassOut = h("div", { class: "action-result" });
+    action(glass, glassOut, async () => {
+      const text = reason.value.trim();
+      if (!text) throw new Error("A break-glass activation needs a reason; it is recorded in the audit log.");
+      const done = await activate(m.id, text);
+      go(["models"], { done: `${done.name} v${done.version} is now ${done.status} by break-glass; the reason is in the audit log.` });
+    }, "activating by break-glass");
+    cell.append(h("details", { class: "glass" }, h("summary", {}, "ADMIN: activate without approval"), reason, glass, glassOut));
+  }
+  return cell;
+}
+
+function diffCard(models: Model[], route: Route): HTMLElement {
+  const byId = new Map(models.map((m) => [m.id, m]));
+  const active = models.find((m) => m.status === "ACTIVE") ?? models[0]!;
+  const other = models.find((m) => m.name === active.name && m.id !== active.id) ?? models.find((m) => m.id !== active.id)!;
+  const a = byId.get(route.query.get("a") ?? "") ?? active;
+  const b = byId.get(route.query.get("b") ?? "") ?? other;
+  const choose = (name: string, selected: Model) => h("select", { name, "data-testid": `diff-${name}` },
+    models.map((m) => h("option", { value: m.id, selected: m.id === selected.id }, `${m.name} v${m.version} (${m.status.toLowerCase()})`)));
+  const form = h("form", { class: "filters" }, h("label", {}, "From", choose("a", a)), h("label", {}, "To", choose("b", b)), h("button", { type: "submit" }, "Compare"));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const fd = new FormData(form);
+    go(["models"], { a: String(fd.get("a")), b: String(fd.get("b")) });
+  });
+  const lines = diffDefinitions(a.definition, b.definition);
+  return section("Compare two versions", form,
+    a.id === b.id ? empty("Both sides are the same version; choose two different ones.")
+      : lines.length === 0 ? empty(`v${a.version} and v${b.version} score the same way: their definitions are identical.`)
+        : [h("p", {}, `${lines.length} ${lines.length === 1 ? "setting differs" : "settings differ"} from ${a.name} v${a.version} to ${b.name} v${b.version}.`), diffTable(lines)],
+    h("p", { class: "muted small" }, "Links: ", h("a", { href: link(["models"], { a: b.id, b: a.id }) }, "swap sides")));
+}
+
+export function diffTable(lines: DiffLine[]): HTMLElement {
+  return table(["Section", "Item", "Setting", "Before", "After"], lines.map((l) => [
+    l.section, l.item || "—", l.setting || (l.kind === "changed" ? "value" : l.kind),
+    l.before === null ? h("span", { class: "muted" }, "—") : h("span", { class: l.kind === "removed" ? "removed" : "" }, l.before),
+    l.after === null ? h("span", { class: "muted" }, "—") : h("span", { class: l.kind === "added" ? "added" : "changed" }, l.after),
+  ]), { testid: "model-diff" });
+}
