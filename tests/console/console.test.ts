@@ -1,0 +1,229 @@
+/**
+ * The console in a real browser (playwright-core driving Debian's chromium) against the real API
+ * on a real database: a council of two reviews, approves, activates and rolls back a re-weighting
+ * entirely in the console; a VIEWER sees the same pages without a single action button, and the
+ * API refuses those actions anyway. Every page writes a screenshot under test-results/screenshots.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { Role } from "../../src/auth/roles";
+import { loadDemo } from "../../src/demo/demo.loader";
+import { launchBrowser, shoot } from "../support/browser";
+import { startTestServer, type TestServer } from "../support/server";
+import { RUN_SCORING, START_TRAINING, waitForRun, type Run } from "../training/documents";
+
+let server: TestServer;
+let browser: Browser;
+let consoleUrl: string;
+const keys: Record<string, string> = {};
+let run: Run;
+
+async function key(name: string, role: Role): Promise<string> {
+  keys[name] ??= (await server.app.services.apiKeys.create(name, role)).key;
+  return keys[name]!;
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  await loadDemo(server.database.db, { accounts: 300, seed: 11, now: new Date() });
+  const analyst = await server.client(Role.ANALYST);
+  await analyst.request(RUN_SCORING, {});
+  const started = await analyst.request<{ startTrainingRun: Run }>(START_TRAINING, { input: { seed: 7 } });
+  run = await waitForRun(analyst, started.startTrainingRun.id);
+  if (!run.proposal) throw new Error(`the training run left no proposal: ${run.error ?? run.warnings.join("; ")}`);
+  consoleUrl = new URL("/console/", server.url).href;
+  browser = await launchBrowser();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** A fresh tab (own sessionStorage), signed in with `apiKey`; browser errors fail the test. */
+async function signedIn(apiKey: string): Promise<{ page: Page; context: BrowserContext; problems: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  page.on("console", (msg) => { if (msg.type() === "error") problems.push(`console error: ${msg.text()}`); });
+  await page.goto(consoleUrl);
+  await page.getByTestId("api-key").fill(apiKey);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByTestId("who").waitFor();
+  return { page, context, problems };
+}
+
+async function visit(page: Page, hash: string): Promise<void> {
+  await page.evaluate((h) => { location.hash = h; }, hash);
+  await page.getByTestId("loading").waitFor({ state: "detached" });
+}
+
+describe("the console", () => {
+  it("signs in with an API key, says why a bad key is refused, and signs out", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(consoleUrl);
+    await shoot(page, "console-01-sign-in");
+    await page.getByTestId("api-key").fill("qrm_not_a_real_key");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByTestId("error").textContent()).resolves.toContain("The API key is unknown or revoked");
+    await shoot(page, "console-02-sign-in-refused");
+
+    await page.getByTestId("api-key").fill(await key("council-ana", Role.COUNCIL));
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByTestId("who").textContent()).resolves.toBe("council-ana · COUNCIL");
+    expect(await page.evaluate(() => sessionStorage.getItem("quorum.apiKey"))).toBe(keys["council-ana"]);
+    await page.getByTestId("sign-out").click();
+    await expect(page.getByTestId("notice").textContent()).resolves.toBe("You are signed out.");
+    expect(await page.evaluate(() => sessionStorage.getItem("quorum.apiKey"))).toBeNull();
+    await context.close();
+  });
+
+  it("shows the overview: bands now with counts, today's transitions and SLA breaches", async () => {
+    const { page, context, problems } = await signedIn(await key("viewer-vic", Role.VIEWER));
+    const chart = page.getByTestId("bands-chart");
+    await chart.waitFor();
+    const { scoreDistribution } = await (await server.client(Role.VIEWER)).request<{ scoreDistribution: { band: string; count: number }[] }>(
+      "{ scoreDistribution { band count } }");
+    const text = await chart.textContent();
+    for (const b of scoreDistribution) expect(text).toContain(`${b.band}`), expect(text).toContain(`${b.count} ·`);
+    // The scoring run above happened today, so its band entries are today's transitions.
+    await expect(page.getByTestId("transitions").locator("tbody tr").count()).resolves.toBeGreaterThan(0);
+    await shoot(page, "console-03-overview");
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("lists accounts with filters and opens an account: score, why, committee with missing roles, history", async () => {
+    const { page, context, problems } = await signedIn(await key("viewer-vic", Role.VIEWER));
+    await visit(page, "#/accounts");
+    await page.getByTestId("accounts-table").waitFor();
+    const all = await page.getByTestId("account-count").textContent();
+    await page.getByTestId("filter-band").selectOption("Hot");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForURL(/band=Hot/);
+    await page.getByTestId("accounts-table").waitFor();
+    const hot = await page.getByTestId("account-count").textContent();
+    expect(hot).not.toBe(all);
+    const bands = await page.getByTestId("accounts-table").locator("tbody tr td:nth-child(5)").allTextContents();
+    expect(bands.length).toBeGreaterThan(0);
+    expect(new Set(bands)).toEqual(new Set(["Hot"]));
+    await shoot(page, "console-04-accounts-hot");
+
+    await page.getByTestId("accounts-table").locator("tbody tr a").first().click();
+    await page.getByTestId("score").waitFor();
+    await page.getByTestId("contributions-chart").waitFor();
+    await page.getByTestId("history-chart").waitFor();
+    await expect(page.getByTestId("committee-summary").textContent()).resolves.toMatch(/engaged contact/);
+    await shoot(page, "console-05-account");
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("lets a council of two review, approve and activate the proposal, then roll back, all in the console", async () => {
+    const proposal = run.proposal!;
+    const analystName = "test-analyst";
+    expect(run.startedBy).toBe(analystName);
+
+    // First council member: reads the report, refuses to approve without a comment, then approves.
+    const ana = await signedIn(await key("council-ana", Role.COUNCIL));
+    await visit(ana.page, "#/proposals");
+    await ana.page.getByTestId("proposals-table").waitFor();
+    await shoot(ana.page, "console-06-proposals");
+    await ana.page.getByTestId("proposal-link").first().click();
+    await ana.page.getByTestId("summary").waitFor();
+    await expect(ana.page.getByTestId("summary").textContent()).resolves.toContain(proposal.verdict);
+    await ana.page.getByTestId("points-chart").waitFor();
+    await ana.page.getByTestId("winrate-chart").waitFor();
+    await shoot(ana.page, "console-07-proposal");
+
+    await ana.page.getByTestId("approve").click();
+    await expect(ana.page.getByTestId("error").textContent()).resolves.toContain("A review needs a comment");
+    await ana.page.getByTestId("review-comment").fill("Engagement weights match what closed last quarter.");
+    await ana.page.getByTestId("approve").click();
+    await ana.page.getByTestId("reviews").waitFor();
+    await expect(ana.page.getByTestId("reviews").textContent()).resolves.toContain("council-ana");
+    await shoot(ana.page, "console-08-proposal-one-approval");
+    await ana.context.close();
+
+    // Second council member approves and activates.
+    const ben = await signedIn(await key("council-ben", Role.COUNCIL));
+    await visit(ben.page, `#/proposals/${proposal.id}`);
+    await ben.page.getByTestId("review-comment").fill("Agreed; the win-rate split by band is clearer.");
+    await ben.page.getByTestId("approve").click();
+    await waitForText(ben.page, "reviews", "council-ben");
+    await expect(ben.page.getByTestId("activate").isEnabled()).resolves.toBe(true);
+    await shoot(ben.page, "console-09-proposal-approved");
+    await ben.page.getByTestId("activate").click();
+    await ben.page.getByTestId("notice").waitFor({ timeout: 120_000 });
+    const version = proposal.proposedModel.version;
+    await expect(ben.page.getByTestId("live-default").textContent()).resolves.toBe(`v${version}`);
+    await expect(ben.page.getByTestId("notice").textContent()).resolves.toContain(`default v${version} is now ACTIVE`);
+    const live = await (await server.client(Role.VIEWER)).request<{ activeScoringModel: { id: string; version: number } }>("{ activeScoringModel { id version } }");
+    expect(live.activeScoringModel).toEqual({ id: proposal.proposedModel.id, version });
+    await shoot(ben.page, "console-10-models-activated");
+
+    // A readable diff between the two versions.
+    await ben.page.getByTestId("model-diff").waitFor();
+    const diff = await ben.page.getByTestId("model-diff").textContent();
+    expect(diff).toMatch(/Fit rules|Engagement rules|Component weights/);
+    await shoot(ben.page, "console-11-models-diff");
+
+    // Roll back to v1.
+    await ben.page.getByTestId("rollback-default-v1").click();
+    await waitForText(ben.page, "notice", "default v1 is now ACTIVE", 120_000);
+    await expect(ben.page.getByTestId("live-default").textContent()).resolves.toBe("v1");
+    const back = await (await server.client(Role.VIEWER)).request<{ activeScoringModel: { version: number } }>("{ activeScoringModel { version } }");
+    expect(back.activeScoringModel.version).toBe(1);
+    await shoot(ben.page, "console-12-models-rolled-back");
+    expect([...ana.problems, ...ben.problems]).toEqual([]);
+    await ben.context.close();
+  });
+
+  it("shows the KPI report with its charts", async () => {
+    const { page, context, problems } = await signedIn(await key("viewer-vic", Role.VIEWER));
+    const today = new Date().toISOString().slice(0, 10);
+    const from = new Date(Date.now() - 120 * 86_400_000).toISOString().slice(0, 10);
+    await visit(page, `#/kpis?from=${from}&to=${today}`);
+    await page.getByTestId("kpi-lifts").or(page.getByTestId("empty")).first().waitFor({ timeout: 60_000 });
+    await shoot(page, "console-13-kpis");
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("gives a VIEWER the same pages without action buttons, and the API refuses those actions anyway", async () => {
+    const viewerKey = await key("viewer-vic", Role.VIEWER);
+    const { page, context, problems } = await signedIn(viewerKey);
+    const proposal = run.proposal!;
+    await visit(page, `#/proposals/${proposal.id}`);
+    await page.getByTestId("summary").waitFor();
+    expect(await page.locator("main button").count()).toBe(0);
+    await expect(page.getByTestId("review-comment").count()).resolves.toBe(0);
+    await shoot(page, "console-14-viewer-proposal");
+    await visit(page, "#/models");
+    await page.getByTestId("versions-default").waitFor();
+    expect(await page.locator("[data-testid^=activate-], [data-testid^=rollback-]").count()).toBe(0);
+    await shoot(page, "console-15-viewer-models");
+
+    // The same actions sent by hand from the viewer's page, with its key: refused by the API.
+    const refused = await page.evaluate(async ({ key, proposalId, modelId }) => {
+      const call = async (query: string, variables: Record<string, unknown>) => {
+        const res = await fetch("/graphql", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) });
+        const body = await res.json() as { errors?: { extensions?: { code?: string } }[] };
+        return body.errors?.[0]?.extensions?.code ?? "OK";
+      };
+      return [
+        await call("mutation($id: ID!) { reviewWeightProposal(id: $id, decision: APPROVE, comment: \"sneaky\") { id } }", { id: proposalId }),
+        await call("mutation($id: ID!) { activateScoringModel(id: $id) { id } }", { id: modelId }),
+      ];
+    }, { key: viewerKey, proposalId: proposal.id, modelId: proposal.proposedModel.id });
+    expect(refused).toEqual(["FORBIDDEN", "FORBIDDEN"]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+async function waitForText(page: Page, testid: string, text: string, timeout = 30_000): Promise<void> {
+  await page.getByTestId(testid).filter({ hasText: text }).waitFor({ timeout });
+}
