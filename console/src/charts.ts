@@ -5,9 +5,9 @@ import { h, s } from "./dom.js";
  * only asked for when there is something to draw; callers say why when there is not.
  */
 
-const WIDTH = 680;
-const LABEL = 170;
-const VALUE = 150;
+const WIDTH = 900;
+const LABEL = 250;
+const VALUE = 170;
 
 export interface Bar { label: string; value: number; text: string; className?: string }
 
@@ -17,7 +17,7 @@ function figure(title: string, unit: string, svg: SVGElement, testid?: string, l
 }
 
 /** Horizontal bars, one per row; negative values extend left of a zero line. */
-export function bars(opts: { title: string; unit: string; rows: Bar[]; testid?: string }): HTMLElement {
+export function bars(opts: { title: string; unit: string; rows: Bar[]; testid?: string; legend?: { name: string; className: string }[] }): HTMLElement {
   const rowHeight = 26;
   const height = opts.rows.length * rowHeight + 8;
   const lo = Math.min(0, ...opts.rows.map((r) => r.value));
@@ -31,13 +31,13 @@ export function bars(opts: { title: string; unit: string; rows: Bar[]; testid?: 
       const x0 = x(Math.min(0, row.value));
       const w = Math.max(1, Math.abs(x(row.value) - x(0)));
       return s("g", {},
-        s("text", { x: LABEL - 8, y: y + 17, "text-anchor": "end", class: "axis-label" }, truncate(row.label, 24)),
+        s("text", { x: LABEL - 8, y: y + 17, "text-anchor": "end", class: "axis-label" }, truncate(row.label, 36)),
         s("rect", { x: x0, y: y + 3, width: w, height: rowHeight - 8, class: `bar ${row.className ?? (row.value < 0 ? "bar-negative" : "")}` },
           s("title", {}, `${row.label}: ${row.text}`)),
         s("text", { x: x(Math.max(0, row.value)) + 6, y: y + 17, class: "value-label" }, row.text));
     }),
     lo < 0 ? s("line", { x1: x(0), x2: x(0), y1: 0, y2: height, class: "zero-line" }) : null);
-  return figure(opts.title, opts.unit, svg, opts.testid);
+  return figure(opts.title, opts.unit, svg, opts.testid, opts.legend ? legend(opts.legend) : undefined);
 }
 
 export interface Estimate { name: string; value: number | null; low: number | null; high: number | null; text: string; className: string }
@@ -55,7 +55,7 @@ export function intervals(opts: { title: string; unit: string; categories: { lab
     opts.categories.map((category, gi) => {
       const top = 4 + gi * (perGroup * rowHeight + groupGap);
       return s("g", {},
-        s("text", { x: LABEL - 8, y: top + (perGroup * rowHeight) / 2 + 5, "text-anchor": "end", class: "axis-label" }, truncate(category.label, 24)),
+        s("text", { x: LABEL - 8, y: top + (perGroup * rowHeight) / 2 + 5, "text-anchor": "end", class: "axis-label" }, truncate(category.label, 36)),
         category.series.map((e, si) => {
           const y = top + si * rowHeight;
           const mid = y + rowHeight / 2;
@@ -70,9 +70,8 @@ export function intervals(opts: { title: string; unit: string; categories: { lab
         }));
     }));
   const names = opts.categories[0]?.series ?? [];
-  const legend = h("p", { class: "legend" }, names.map((e) => h("span", {}, h("i", { class: `swatch ${e.className}` }), e.name)),
-    h("span", { class: "muted" }, "whiskers: 95% interval"));
-  return figure(opts.title, opts.unit, svg, opts.testid, legend);
+  const whiskers = opts.categories.some((c) => c.series.some((e) => e.low !== null && e.high !== null));
+  return figure(opts.title, opts.unit, svg, opts.testid, legend(names, whiskers ? "whiskers: 95% interval" : undefined));
 }
 
 export interface Point { at: number; value: number; text: string }
@@ -100,6 +99,11 @@ export function line(opts: { title: string; unit: string; points: Point[]; max: 
     s("path", { d: path, class: "series" }),
     opts.points.map((p) => s("circle", { cx: tx(p.at), cy: ty(p.value), r: 3.5, class: "dot" }, s("title", {}, p.text))));
   return figure(opts.title, opts.unit, svg, opts.testid);
+}
+
+function legend(items: { name: string; className: string }[], note?: string): HTMLElement {
+  return h("p", { class: "legend" }, items.map((e) => h("span", {}, h("i", { class: `swatch ${e.className}` }), e.name)),
+    note ? h("span", { class: "muted" }, note) : null);
 }
 
 function truncate(text: string, max: number): string {

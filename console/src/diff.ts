@@ -9,6 +9,7 @@
  * @example
  * diffDefinitions({ weights: { fit: 0.35 } }, { weights: { fit: 0.4 } })
  * // → [{ section: "Component weights", item: "fit", setting: "", before: "0.35", after: "0.4", kind: "changed" }]
+ * Numbers show four significant digits; the comparison itself is exact.
  */
 
 export type DiffKind = "changed" | "added" | "removed";
@@ -27,8 +28,14 @@ const IDENTITY = ["key", "name", "role"];
 
 const isObject = (v: Json | undefined): v is { [key: string]: Json } => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/** camelCase keys as words: `capPerAccount` → "cap per account". */
+export function humanize(key: string): string {
+  return key.split(".").map((part) => part.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase()).join(" › ");
+}
+
 function show(v: Json | undefined): string | null {
   if (v === undefined || v === null) return null;
+  if (typeof v === "number") return String(parseFloat(v.toPrecision(4)));
   if (Array.isArray(v)) return v.map((x) => (typeof x === "object" ? JSON.stringify(x) : String(x))).join(", ");
   if (typeof v === "object") return JSON.stringify(v);
   return String(v);
@@ -64,7 +71,7 @@ function compareItems(section: string, item: string, a: Json | undefined, b: Jso
   const sa = settings(a), sb = settings(b);
   for (const path of new Set([...sa.keys(), ...sb.keys()])) {
     const before = sa.get(path) ?? null, after = sb.get(path) ?? null;
-    if (before !== after) out.push({ section, item, setting: path, before, after, kind: "changed" });
+    if (before !== after) out.push({ section, item, setting: humanize(path), before, after, kind: "changed" });
   }
 }
 
@@ -111,7 +118,7 @@ function diffValue(section: string, a: Json | undefined, b: Json | undefined, ou
     // Nested lists of rules (lead scoring's fit rules) get the same treatment, one level down.
     for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
       if (Array.isArray(a[k]) || Array.isArray(b[k])) diffValue(`${section} › ${k}`, a[k], b[k], out);
-      else compareItems(section, k, a[k], b[k], out);
+      else compareItems(section, humanize(k), a[k], b[k], out);
     }
     return;
   }

@@ -134,7 +134,8 @@ export async function accountPage(main: HTMLElement, id: string): Promise<void> 
             title: `Contributions to the total of ${points(score.total)}`, unit: "points of the total",
             rows: contributions.map((c) => ({ label: `${c.label}`, value: c.points, text: `${signed(c.points)} pts`, className: `bar-${c.component.toLowerCase()}` })),
             testid: "contributions-chart",
-          }), h("p", { class: "muted small" }, "Bars are coloured by component: fit, engagement, intent, committee. Criteria under 0.05 points are left out; all contributions add up to the total.")]),
+            legend: ["fit", "engagement", "intent", "committee"].map((c) => ({ name: c, className: `bar-${c}` })),
+          }), h("p", { class: "muted small" }, `Criteria under 0.05 points are left out; all ${plural(score.contributions.length, "contribution")} add up to the total.`)]),
     section("Buying committee",
       h("p", { "data-testid": "committee-summary" }, `${plural(committee.engagedContacts, "engaged contact")}, ${percent(committee.coverage, 0)} of the required roles covered. `,
         committee.missingRequiredRoles.length

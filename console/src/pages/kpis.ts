@@ -46,7 +46,9 @@ export async function kpisPage(main: HTMLElement, route: Route): Promise<void> {
   fill(main, h("h1", {}, "KPIs by band"), section("Window", form, h("p", { class: "muted" }, "Computing the report (bootstrap intervals take a few seconds)…")));
 
   const { bandKpis: r } = await gql<{ bandKpis: Report }>(KPIS, { input: { from: `${from}T00:00:00Z`, to: `${to}T00:00:00Z` } });
-  const groups = r.groups.filter((g) => !g.tier);
+  // Highest band first, as on the overview; without a holdout there is only the treated side to draw.
+  const groups = r.groups.filter((g) => !g.tier).reverse();
+  const withHoldout = r.holdoutAccounts > 0;
   const side = (name: string, s: Side, pick: (s: Side) => Est, unit: string, className: string): Estimate => {
     const e = pick(s);
     return { name, value: e.value, low: e.low, high: e.high, className,
@@ -54,7 +56,8 @@ export async function kpisPage(main: HTMLElement, route: Route): Promise<void> {
   };
   const chart = (title: string, pick: (s: Side) => Est, unit: string, testid: string) => intervals({
     title, unit: `% of ${unit}`, max: Math.min(1, Math.max(0.05, ...groups.flatMap((g) => [pick(g.treated).high ?? pick(g.treated).value ?? 0, pick(g.holdout).high ?? pick(g.holdout).value ?? 0]))),
-    categories: groups.map((g) => ({ label: g.band, series: [side("treated", g.treated, pick, unit, "series-treated"), side("holdout", g.holdout, pick, unit, "series-holdout")] })),
+    categories: groups.map((g) => ({ label: g.band, series: [side("treated", g.treated, pick, unit, "series-treated"),
+      ...(withHoldout ? [side("holdout", g.holdout, pick, unit, "series-holdout")] : [])] })),
     testid,
   });
 
@@ -66,11 +69,11 @@ export async function kpisPage(main: HTMLElement, route: Route): Promise<void> {
     r.accounts === 0 ? section("Report", empty("No account was scored at the window's start, so there are no bands to compare. Choose a later window or run scoring."))
       : [
         section("Treated against holdout",
-          r.holdoutAccounts === 0 ? h("p", { class: "notice" }, "No holdout accounts in this window: lift cannot be measured. Assign a holdout (assignHoldout) and compare a later window.") : null,
+          withHoldout ? null : h("p", { class: "notice", "data-testid": "no-holdout" }, "No account was in the holdout at the window's start, so lift cannot be measured: the charts show treated accounts only. Assign a holdout (assignHoldout) and compare a window that starts after it."),
           chart("Meeting rate by band", (s) => s.meetingRate, "accounts", "kpi-meetings"),
           chart("Opportunity rate by band", (s) => s.opportunityRate, "accounts", "kpi-opportunities"),
           chart("Win rate by band", (s) => s.winRate, "closed deals", "kpi-winrate"),
-          liftTable([...groups, r.overall])),
+          withHoldout ? liftTable([...groups, r.overall]) : null),
         qualityCard(r)]);
 }
 
@@ -92,7 +95,7 @@ function qualityCard(r: Report): HTMLElement {
     rows.every((b) => b.accounts === 0) ? empty("No scored accounts in any band.")
       : intervals({
         title: "Accounts that won a deal in the window, by band at its start", unit: "% of accounts",
-        categories: rows.map((b) => ({ label: b.band, series: [{ name: "conversion", value: b.conversion.value, low: b.conversion.low, high: b.conversion.high, className: "series-treated",
+        categories: [...rows].reverse().map((b) => ({ label: b.band, series: [{ name: "conversion", value: b.conversion.value, low: b.conversion.low, high: b.conversion.high, className: "series-treated",
           text: b.conversion.value === null ? "no accounts" : `${percent(b.conversion.value)} (${b.accountsWon}/${b.accounts} accounts)` }] })),
         testid: "kpi-conversion",
       }),

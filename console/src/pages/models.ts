@@ -1,7 +1,7 @@
 import { gql } from "../api.js";
 import { diffDefinitions, type DiffLine } from "../diff.js";
 import { fill, h } from "../dom.js";
-import { when } from "../format.js";
+import { signed, when } from "../format.js";
 import { go, link, type Route } from "../router.js";
 import { canReview, isAdmin } from "../session.js";
 import { action, badge, empty, section, table } from "../ui.js";
@@ -78,10 +78,12 @@ function actionsFor(m: Model, active: Model | undefined): HTMLElement | string {
 
 function diffCard(models: Model[], route: Route): HTMLElement {
   const byId = new Map(models.map((m) => [m.id, m]));
+  // By default: the live version against the newest other version of its line, older one first.
   const active = models.find((m) => m.status === "ACTIVE") ?? models[0]!;
   const other = models.find((m) => m.name === active.name && m.id !== active.id) ?? models.find((m) => m.id !== active.id)!;
-  const a = byId.get(route.query.get("a") ?? "") ?? active;
-  const b = byId.get(route.query.get("b") ?? "") ?? other;
+  const [older, newer] = other.name === active.name && other.version < active.version ? [other, active] : [active, other];
+  const a = byId.get(route.query.get("a") ?? "") ?? older;
+  const b = byId.get(route.query.get("b") ?? "") ?? newer;
   const choose = (name: string, selected: Model) => h("select", { name, "data-testid": `diff-${name}` },
     models.map((m) => h("option", { value: m.id, selected: m.id === selected.id }, `${m.name} v${m.version} (${m.status.toLowerCase()})`)));
   const form = h("form", { class: "filters" }, h("label", {}, "From", choose("a", a)), h("label", {}, "To", choose("b", b)), h("button", { type: "submit" }, "Compare"));
@@ -98,10 +100,20 @@ function diffCard(models: Model[], route: Route): HTMLElement {
     h("p", { class: "muted small" }, "Links: ", h("a", { href: link(["models"], { a: b.id, b: a.id }) }, "swap sides")));
 }
 
+/** The diff as a table: a section and item are named once for their run of lines; numbers get their change. */
 export function diffTable(lines: DiffLine[]): HTMLElement {
-  return table(["Section", "Item", "Setting", "Before", "After"], lines.map((l) => [
-    l.section, l.item || "—", l.setting || (l.kind === "changed" ? "value" : l.kind),
-    l.before === null ? h("span", { class: "muted" }, "—") : h("span", { class: l.kind === "removed" ? "removed" : "" }, l.before),
-    l.after === null ? h("span", { class: "muted" }, "—") : h("span", { class: l.kind === "added" ? "added" : "changed" }, l.after),
-  ]), { testid: "model-diff" });
+  return table(["Section", "Item", "Setting", "Before", "After", "Change"], lines.map((l, i) => {
+    const prev = lines[i - 1];
+    const sameSection = prev?.section === l.section;
+    const sameItem = sameSection && prev?.item === l.item;
+    const delta = l.before !== null && l.after !== null && isNumeric(l.before) && isNumeric(l.after) ? Number(l.after) - Number(l.before) : null;
+    return [
+      sameSection ? "" : l.section, sameItem ? "" : l.item || "—", l.kind === "changed" ? l.setting : l.kind === "added" ? "added" : "removed",
+      l.before === null ? h("span", { class: "muted" }, "—") : h("span", { class: l.kind === "removed" ? "removed" : "" }, l.before),
+      l.after === null ? h("span", { class: "muted" }, "—") : h("span", { class: l.kind === "added" ? "added" : "changed" }, l.after),
+      delta === null ? "" : signed(delta, Math.abs(delta) < 1 ? 3 : 1),
+    ];
+  }), { testid: "model-diff", num: [3, 4, 5] });
 }
+
+const isNumeric = (text: string): boolean => text.trim() !== "" && Number.isFinite(Number(text));

@@ -12,8 +12,8 @@ interface Page<T> { totalCount: number; edges: { node: T }[] }
 const OVERVIEW = `query Overview($since: DateTime!) {
   activeScoringModel { id name version activatedAt }
   scoreDistribution { band count share holdoutCount minScore maxScore slaHours play }
-  transitions: bandTransitions(since: $since, kind: BAND, first: 25) { totalCount edges { node { ...T } } }
-  breaches: slaBreaches(since: $since, first: 25) { totalCount edges { node { ...T } } }
+  transitions: bandTransitions(since: $since, kind: BAND, first: 10) { totalCount edges { node { ...T } } }
+  breaches: slaBreaches(since: $since, first: 10) { totalCount edges { node { ...T } } }
 }
 fragment T on BandTransition { enteredAt from to kind slaStatus slaDueAt account { id name domain } }`;
 
@@ -33,16 +33,14 @@ export async function overviewPage(main: HTMLElement): Promise<void> {
     breaches: Page<Transition>;
   }>(OVERVIEW, { since: since.toISOString() });
   const model = data.activeScoringModel;
+  const entered = await enteredPerBand(data.scoreDistribution.map((b) => b.band), since);
   const total = data.scoreDistribution.reduce((n, b) => n + b.count, 0);
-  const sinceText = `since ${since.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })} today (${when(since.toISOString())})`;
-
-  const byBand = new Map<string, number>();
-  for (const { node } of data.transitions.edges) byBand.set(node.to, (byBand.get(node.to) ?? 0) + 1);
+  const sinceText = () => h("p", { class: "muted small" }, `Today: since midnight in your time zone, ${when(since.toISOString())}.`);
 
   fill(main,
     h("h1", {}, "Overview"),
     h("p", { class: "lead" }, model
-      ? ["Scores of the ", h("strong", {}, `${model.name} v${model.version}`), `, active since ${when(model.activatedAt)}.`]
+      ? ["Scores under ", h("strong", {}, `${model.name} v${model.version}`), `, active since ${when(model.activatedAt)}.`]
       : "No version of the default model is active, so nothing is scored yet."),
     section("Accounts per band now",
       total === 0
@@ -56,17 +54,31 @@ export async function overviewPage(main: HTMLElement): Promise<void> {
           h("a", { href: link(["accounts"], { band: b.band }) }, b.band), `${b.minScore}–${b.maxScore}`, count(b.count), percent(b.share),
           count(b.holdoutCount), b.slaHours === null ? "—" : `${b.slaHours} h`, b.play ?? "—",
         ]), { num: [2, 3, 4] })]),
-    section(`Band transitions ${sinceText}`,
+    section("Band transitions today", sinceText(),
       data.transitions.totalCount === 0
         ? empty("No account entered a band today: no scoring run today changed a band.")
-        : [h("p", {}, `${plural(data.transitions.totalCount, "account")} entered a band today`,
-          byBand.size ? ` (of the latest ${data.transitions.edges.length}: ${[...byBand].map(([band, n]) => `${n} into ${band}`).join(", ")})` : "", "."),
+        : [bars({
+          title: `Accounts that entered each band today (${plural(data.transitions.totalCount, "transition")})`, unit: "accounts",
+          rows: entered.map((e) => ({ label: e.band, value: e.count, text: count(e.count), className: "bar-band" })), testid: "entered-chart",
+        }),
+        h("p", {}, data.transitions.totalCount > data.transitions.edges.length ? `The latest ${data.transitions.edges.length}:` : "All of them:"),
         transitionTable(data.transitions.edges.map((e) => e.node), "transitions")]),
-    section(`SLA breaches ${sinceText}`,
+    section("SLA breaches today", sinceText(),
       data.breaches.totalCount === 0
         ? empty("No SLA breach among today's transitions: every account that entered a band with an SLA was touched in time, or is not due yet.")
-        : [h("p", {}, `${plural(data.breaches.totalCount, "breach", "breaches")}: no sales touch by the due time.`),
-          transitionTable(data.breaches.edges.map((e) => e.node), "breaches")]));
+        : [h("p", {}, `${plural(data.breaches.totalCount, "breach", "breaches")}: no sales touch by the due time.`,
+          data.breaches.totalCount > data.breaches.edges.length ? ` The latest ${data.breaches.edges.length}:` : ""),
+        transitionTable(data.breaches.edges.map((e) => e.node), "breaches")]));
+}
+
+/** Today's band entries per band, counted by the API (one aliased count per band). */
+async function enteredPerBand(bands: string[], since: Date): Promise<{ band: string; count: number }[]> {
+  if (bands.length === 0) return [];
+  const fields = bands.map((_, i) => `b${i}: bandTransitions(since: $since, kind: BAND, band: [$band${i}], first: 1) { totalCount }`).join("\n");
+  const vars = bands.map((_, i) => `$band${i}: String!`).join(", ");
+  const data = await gql<Record<string, { totalCount: number }>>(`query EnteredPerBand($since: DateTime!, ${vars}) { ${fields} }`,
+    Object.fromEntries([["since", since.toISOString()], ...bands.map((b, i) => [`band${i}`, b])]));
+  return bands.map((band, i) => ({ band, count: data[`b${i}`]!.totalCount }));
 }
 
 function transitionTable(rows: Transition[], testid: string): HTMLElement {

@@ -89,12 +89,14 @@ export async function proposalPage(main: HTMLElement, id: string): Promise<void>
     return;
   }
   const run = p.trainingRun;
+  const { activeScoringModel: live } = await gql<{ activeScoringModel: { version: number } | null }>(
+    `query Live($name: String!) { activeScoringModel(name: $name) { version } }`, { name: p.proposedModel.name });
   fill(main,
     h("p", {}, h("a", { href: "#/proposals" }, "« Proposals")),
     h("h1", {}, `${p.proposedModel.name}: v${run.baseModel.version} → v${p.proposedModel.version} `, badge(p.status)),
     h("p", { class: "lead", "data-testid": "verdict" }, badge(words(p.outcome), p.outcome), " ", p.verdict),
     h("p", { class: "muted" }, `Trained ${when(run.createdAt)}${run.startedBy ? ` by ${run.startedBy}` : ""} on ${run.dataset ? `${count(run.dataset.deals)} closed deals (${count(run.dataset.won)} won, ${count(run.dataset.lost)} lost)` : "closed deals"}. `,
-      `The proposed version is ${p.proposedModel.status}; the live one is v${run.baseModel.version} (${run.baseModel.status.toLowerCase()}).`),
+      `The proposed v${p.proposedModel.version} is ${p.proposedModel.status}; `, live ? `v${live.version} is live.` : "no version of the line is live."),
     reviewCard(main, p),
     section("The council report", h("pre", { class: "summary", "data-testid": "summary" }, p.summary), metricsTable(p)),
     pointsCard(p),
@@ -120,12 +122,12 @@ function pointsCard(p: Proposal): HTMLElement {
       : bars({ title: `Change in points, ${plural(moved.length, "criterion", "criteria")} that move`, unit: "points, proposed − current",
         rows: moved.slice(0, 20).map((c) => ({ label: c.label, value: c.pointsAfter - c.pointsBefore, text: `${points(c.pointsBefore)} → ${points(c.pointsAfter)}` })), testid: "points-chart" }),
     moved.length > 20 ? h("p", { class: "muted small" }, `The chart shows the 20 largest changes; the table lists all ${p.changes.length}.`) : null,
-    table(["Criterion", "Component", "Now", "Proposed", "Effect (log-odds, 95% interval)", "p", "Flags", "Why"], p.changes.map((c) => [
+    table(["Criterion", "Component", "Points now", "Proposed", "Effect (log-odds, 95% interval)", "p", "Flags", "Why"], p.changes.map((c) => [
       c.label, words(c.component), points(c.pointsBefore), points(c.pointsAfter),
       c.effect === null ? "—" : `${signed(c.effect, 2)} [${c.effectLow === null ? "—" : signed(c.effectLow, 2)}, ${c.effectHigh === null ? "—" : signed(c.effectHigh, 2)}]`,
       c.pValue === null ? "—" : c.pValue < 0.001 ? "< 0.001" : c.pValue.toFixed(3),
       c.flags.map((f) => badge(words(f), "flag")), c.note,
-    ]), { num: [2, 3, 5], testid: "changes" }));
+    ]), { num: [2, 3, 4, 5], testid: "changes" }));
 }
 
 function winRateCard(rows: WinRate[]): HTMLElement {
@@ -136,9 +138,9 @@ function winRateCard(rows: WinRate[]): HTMLElement {
     !any ? empty("No closed deal falls in any band under either weighting, so there is no win rate to compare.")
       : intervals({
         title: "Win rate of the training deals by band, current against proposed weights", unit: "% of closed deals won", max: 1,
-        categories: rows.map((r) => ({ label: r.band, series: [
-          estimate(`current (band from ${r.minScore})`, r.current, r.currentWon, r.currentDeals, "series-current"),
-          estimate(`proposed (band from ${r.proposedMinScore})`, r.proposed, r.proposedWon, r.proposedDeals, "series-proposed"),
+        categories: rows.map((r) => ({ label: `${r.band} (from ${points(r.minScore)} → ${points(r.proposedMinScore)})`, series: [
+          estimate("current weights", r.current, r.currentWon, r.currentDeals, "series-current"),
+          estimate("proposed weights", r.proposed, r.proposedWon, r.proposedDeals, "series-proposed"),
         ] })),
         testid: "winrate-chart",
       }));
@@ -162,8 +164,10 @@ function trailCard(p: Proposal): HTMLElement {
 
 function reviewCard(main: HTMLElement, p: Proposal): HTMLElement | null {
   const approvals = p.reviews.filter((r) => r.decision === "APPROVE").length;
-  const state = h("p", { "data-testid": "approvals" }, p.status === "REJECTED" ? "Rejected: any REJECT vetoes the proposal."
-    : `${approvals} of ${p.approvalsNeeded} council ${p.approvalsNeeded === 1 ? "approval" : "approvals"} needed, no rejection so far.`);
+  const needed = plural(p.approvalsNeeded, "council approval");
+  const state = h("p", { "data-testid": "approvals" }, p.status === "REJECTED" ? "Rejected: a REJECT vetoes the proposal, whatever the approvals."
+    : p.status === "APPROVED" ? `Approved: ${plural(approvals, "approval")} (${needed} needed) and no rejection.`
+      : `${plural(approvals, "approval")} so far; ${needed} needed, and no rejection.`);
   if (!canReview()) return section("Council decision", state, h("p", { class: "muted" }, "Your key can read proposals but not review or activate them (that needs COUNCIL)."));
   if (p.proposedModel.status !== "DRAFT") return section("Council decision", state, h("p", {}, `v${p.proposedModel.version} is ${p.proposedModel.status.toLowerCase()}: `, h("a", { href: "#/models" }, "see the models")));
 
