@@ -21,6 +21,8 @@ export interface TrainingParams {
   readonly closedFrom: string | null;
   readonly closedTo: string | null;
   readonly suggestNewCriteria: boolean;
+  /** false: a dry run, which fits and reports but writes no proposal and no new version (absent in older runs: true). */
+  readonly propose?: boolean;
 }
 
 /** A criterion of the base model the fit left out, and why. */
@@ -92,6 +94,8 @@ export interface TrainingRunReport {
   readonly candidatesTested: number;
   /** Fields and event types the model does not use yet with a real effect (also on the proposal, when there is one). */
   readonly suggestedCriteria: SuggestedCriterion[];
+  /** A dry run's would-be proposal (`propose: false`): nothing was written for it. */
+  readonly dryRunProposal?: ProposalDetails;
 }
 
 /** Deals and win rate per band, by the current total and by the proposed one (whose band minimums may differ). */

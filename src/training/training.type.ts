@@ -11,11 +11,20 @@ registerEnumType(TrainingRunStatus, { name: "TrainingRunStatus", description: "Q
 export enum ProposalStatus { PENDING = "PENDING", APPROVED = "APPROVED", REJECTED = "REJECTED" }
 registerEnumType(ProposalStatus, {
   name: "ProposalStatus",
-  description: "APPROVED once at least one council member approved and none rejected; any REJECT makes it REJECTED. Only an APPROVED proposal's model can be activated.",
+  description: "APPROVED once COUNCIL_APPROVALS distinct COUNCIL keys (not its author) approved and none rejected; any REJECT makes it REJECTED, even after APPROVED, until the version is activated. Only an APPROVED proposal's model can be activated (besides a rollback or an ADMIN break-glass).",
 });
 
 export enum ReviewDecision { APPROVE = "APPROVE", REJECT = "REJECT" }
 registerEnumType(ReviewDecision, { name: "ReviewDecision" });
+
+export enum ProposalKind { TRAINED = "TRAINED", SUBMITTED = "SUBMITTED" }
+registerEnumType(ProposalKind, { name: "ProposalKind", description: "TRAINED: a training run's DRAFT. SUBMITTED: a hand-written DRAFT put up with submitModelForReview." });
+
+export enum ProposalRecommendation { RECOMMENDED = "RECOMMENDED", NOT_RECOMMENDED = "NOT_RECOMMENDED", UNASSESSED = "UNASSESSED" }
+registerEnumType(ProposalRecommendation, {
+  name: "ProposalRecommendation",
+  description: "RECOMMENDED: the fit was better than the current model on the same deals. NOT_RECOMMENDED: it was not; each approving review must set acknowledgeNotRecommended. UNASSESSED: a hand-written draft nobody measured on deals.",
+});
 
 export enum ProposalFlag {
   SPANS_ZERO = "SPANS_ZERO", NEGATIVE_EFFECT = "NEGATIVE_EFFECT", NOT_ESTIMABLE = "NOT_ESTIMABLE", DUPLICATE = "DUPLICATE",
@@ -42,6 +51,7 @@ export class TrainingRunInput {
   @Field(() => Date, { nullable: true, description: "Only deals closed at or after this time." }) closedFrom?: Date;
   @Field(() => Date, { nullable: true, description: "Only deals closed before this time." }) closedTo?: Date;
   @Field(() => Boolean, { nullable: true, description: "Also test account fields and event types the model does not use (default true)." }) suggestNewCriteria?: boolean;
+  @Field(() => Boolean, { nullable: true, description: "false: a dry run that fits and reports (the would-be proposal in report.dryRunProposal) but writes no proposal and no new version (default true)." }) propose?: boolean;
 }
 
 @ObjectType({ simpleResolvers: true, description: "The options a run used, defaults filled in." })
@@ -54,6 +64,7 @@ export class TrainingParams {
   @Field(() => Date, { nullable: true }) closedFrom!: Date | null;
   @Field(() => Date, { nullable: true }) closedTo!: Date | null;
   @Field(() => Boolean) suggestNewCriteria!: boolean;
+  @Field(() => Boolean, { description: "false for a dry run." }) propose!: boolean;
 }
 
 @ObjectType({ simpleResolvers: true, description: "A criterion the fit left out." })
@@ -231,15 +242,22 @@ export class SuggestedCriterion {
 export class ProposalReview {
   @Field(() => ID) id!: string;
   @Field(() => String, { description: "The reviewer's API key name." }) reviewer!: string;
+  @Field(() => ID, { nullable: true, description: "The reviewer's API key id (reviews count once per key)." }) reviewerKeyId!: string | null;
+  @Field(() => String, { nullable: true, description: "The reviewer's role when reviewing (only COUNCIL reviews count)." }) reviewerRole!: string | null;
+  @Field(() => Boolean, { description: "The approval acknowledged that the proposal is NOT_RECOMMENDED." }) acknowledgedNotRecommended!: boolean;
   @Field(() => ReviewDecision) decision!: ReviewDecision;
   @Field(() => String) comment!: string;
   @Field(() => Date) createdAt!: Date;
 }
 
-@ObjectType({ description: "A training run's proposed re-weighting of its base model: a DRAFT version for the council." })
+@ObjectType({ description: "A DRAFT version up for the council: a training run's re-weighting of its base model, or a hand-written draft submitted for review." })
 export class WeightProposal {
   @Field(() => ID) id!: string;
+  @Field(() => ProposalKind) kind!: ProposalKind;
   @Field(() => ProposalStatus) status!: ProposalStatus;
+  @Field(() => ProposalRecommendation) recommendation!: ProposalRecommendation;
+  @Field(() => String, { nullable: true, description: "The key name that started the run or submitted the draft; it cannot review this proposal." }) author!: string | null;
+  @Field(() => String, { nullable: true, description: "The submitter's reason (SUBMITTED proposals)." }) comment!: string | null;
   @Field(() => String, { description: "What changed and why, in plain language." }) summary!: string;
   @Field(() => ProposalComparison) outcome!: ProposalComparison;
   @Field(() => String) verdict!: string;
@@ -255,7 +273,10 @@ export class WeightProposal {
   @Field(() => Date, { nullable: true }) decidedAt!: Date | null;
   /** Not fields: resolved by loaders. */
   proposedModelId!: string;
-  trainingRunId!: string;
+  trainingRunId!: string | null;
+  authorKeyId!: string | null;
+  /** The stored impact preview (JSON), served by the `impact` field. */
+  storedImpact!: unknown;
 }
 
 @ObjectType({ description: "A training run: a logistic model of won against lost deals on the base model's criteria, and the weights it proposes." })
@@ -309,6 +330,7 @@ export function toTrainingRun(row: TrainingRunRow): TrainingRun {
       baseModelId: row.params.baseModelId ?? row.baseModelId, l2: row.params.l2 ?? TRAINING_DEFAULTS.l2, seed: row.params.seed ?? TRAINING_DEFAULTS.seed,
       holdoutShare: row.params.holdoutShare ?? TRAINING_DEFAULTS.holdoutShare, folds: row.params.folds ?? TRAINING_DEFAULTS.folds,
       suggestNewCriteria: row.params.suggestNewCriteria ?? true,
+      propose: row.params.propose ?? true,
       closedFrom: row.params.closedFrom ? new Date(row.params.closedFrom) : null, closedTo: row.params.closedTo ? new Date(row.params.closedTo) : null,
     },
     dataset: row.dataset ? {
@@ -341,7 +363,8 @@ export function toTrainingRun(row: TrainingRunRow): TrainingRun {
 export function toWeightProposal(row: ProposalRow, approvalsNeeded: number): WeightProposal {
   const d = row.details;
   return {
-    id: row.id, status: row.status as ProposalStatus, summary: row.summary, outcome: d.outcome as ProposalComparison, verdict: d.verdict,
+    id: row.id, kind: row.kind as ProposalKind, status: row.status as ProposalStatus, recommendation: row.recommendation as ProposalRecommendation,
+    author: row.authorName, comment: row.comment, authorKeyId: row.authorKeyId, storedImpact: row.impact, summary: row.summary, outcome: d.outcome as ProposalComparison, verdict: d.verdict,
     changes: d.changes.map((c) => ({ ...c, component: c.component as ScoreComponent, flags: c.flags as ProposalFlag[] })),
     componentWeights: d.componentWeights.map((w) => ({ ...w, component: w.component as ScoreComponent })),
     cutoffs: d.cutoffs, engagedThreshold: d.engagedThreshold, pointsPerLogOdds: d.pointsPerLogOdds, winRateByBand: d.winRateByBand,
