@@ -25,7 +25,7 @@ function pageFor(route: Route): Page {
   const [first, second] = route.parts;
   if (!first) return overviewPage;
   if (first === "accounts") return second ? (main) => accountPage(main, second) : accountsPage;
-  if (first === "proposals") return second ? (main) => proposalPage(main, second) : proposalsPage;
+  if (first === "proposals") return second ? (main) => proposalPage(main, second, route) : proposalsPage;
   if (first === "models" && !second) return modelsPage;
   if (first === "kpis" && !second) return kpisPage;
   return async (main) => fill(main, h("section", { class: "card" }, h("h1", {}, "No such page"),

@@ -10,6 +10,8 @@ export const setCaller = (c: Caller | null): void => { current = c; };
 
 /** Review proposals, activate and roll back: COUNCIL and ADMIN. */
 export const canReview = (): boolean => current?.role === "COUNCIL" || current?.role === "ADMIN";
+/** Create models and submit hand-written drafts for review: ANALYST, COUNCIL and ADMIN. */
+export const canAnalyze = (): boolean => current?.role === "ANALYST" || canReview();
 /** Break-glass activation with a recorded reason: ADMIN only. */
 export const isAdmin = (): boolean => current?.role === "ADMIN";
 /** Everything but INGEST reads. */

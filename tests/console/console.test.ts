@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { Role } from "../../src/auth/roles";
 import { loadDemo } from "../../src/demo/demo.loader";
-import { launchBrowser, shoot } from "../support/browser";
+import { clearScreenshots, launchBrowser, shoot } from "../support/browser";
 import { startTestServer, type TestServer } from "../support/server";
 import { RUN_SCORING, START_TRAINING, waitForRun, type Run } from "../training/documents";
 
@@ -36,6 +36,7 @@ beforeAll(async () => {
   run = await waitForRun(analyst, started.startTrainingRun.id);
   if (!run.proposal) throw new Error(`the training run left no proposal: ${run.error ?? run.warnings.join("; ")}`);
   consoleUrl = new URL("/console/", server.url).href;
+  clearScreenshots("console-");
   browser = await launchBrowser();
 }, 240_000);
 
@@ -148,12 +149,16 @@ describe("the console", () => {
     await context.close();
   });
 
-  it("lets a council of two review, approve and activate the proposal, then roll back, all in the console", async () => {
+  it("lets a council of two review, approve and activate the proposal, then roll back, all in the console", { timeout: 240_000 }, async () => {
     const proposal = run.proposal!;
-    const analystName = "test-analyst";
-    expect(run.startedBy).toBe(analystName);
+    const version = proposal.proposedModel.version;
+    const viewer = await server.client(Role.VIEWER);
+    const { weightProposal: facts } = await viewer.request<{ weightProposal: { recommendation: string; approvalsNeeded: number; impact: { accounts: number; targetMovesCount: number; bandMatrix: { accounts: number }[] } } }>(
+      "query($id: ID!) { weightProposal(id: $id) { recommendation approvalsNeeded impact { accounts targetMovesCount bandMatrix { accounts } } } }", { id: proposal.id });
+    expect(facts.approvalsNeeded).toBe(2);
+    const notRecommended = facts.recommendation === "NOT_RECOMMENDED";
 
-    // First council member: reads the report, refuses to approve without a comment, then approves.
+    // First council member: reads the report and the impact preview.
     const ana = await signedIn(await key("council-ana", Role.COUNCIL));
     await visit(ana.page, "#/proposals");
     await ana.page.getByTestId("proposals-table").waitFor();
@@ -163,47 +168,80 @@ describe("the console", () => {
     await expect(ana.page.getByTestId("summary").textContent()).resolves.toContain(proposal.verdict);
     await ana.page.getByTestId("points-chart").waitFor();
     await ana.page.getByTestId("winrate-chart").waitFor();
+    // The impact preview: the band matrix adds up to the accounts compared, target moves counted.
+    await expect(ana.page.getByTestId("impact-summary").textContent()).resolves.toContain(`of ${facts.impact.accounts.toLocaleString("en")} accounts`);
+    const matrixTotal = (await ana.page.getByTestId("band-matrix").locator("tbody td:last-child").allTextContents()).reduce((n, t) => n + Number(t.replace(/,/g, "")), 0);
+    expect(matrixTotal).toBe(facts.impact.bandMatrix.reduce((n, m) => n + m.accounts, 0));
+    await ana.page.getByText(`Target accounts that would move (${facts.impact.targetMovesCount})`).waitFor();
     await shoot(ana.page, "console-07-proposal");
 
+    // The API's refusals, as the reviewer reads them: no comment; a NOT_RECOMMENDED proposal without the acknowledgement.
     await ana.page.getByTestId("approve").click();
-    await expect(ana.page.getByTestId("error").textContent()).resolves.toContain("A review needs a comment");
+    await waitForText(ana.page, "error", "comment is blank");
     await ana.page.getByTestId("review-comment").fill("Engagement weights match what closed last quarter.");
+    if (notRecommended) {
+      await ana.page.getByTestId("approve").click();
+      await waitForText(ana.page, "error", "acknowledgeNotRecommended");
+      await shoot(ana.page, "console-08a-proposal-needs-acknowledgement");
+      await ana.page.getByTestId("acknowledge").check();
+    } else {
+      expect(await ana.page.getByTestId("acknowledge").count()).toBe(0);
+    }
     await ana.page.getByTestId("approve").click();
-    await ana.page.getByTestId("reviews").waitFor();
+    await waitForText(ana.page, "approvals", "1 approval so far; 1 more needed");
     await expect(ana.page.getByTestId("reviews").textContent()).resolves.toContain("council-ana");
+    await expect(ana.page.getByTestId("activate").isDisabled()).resolves.toBe(true);
     await shoot(ana.page, "console-08-proposal-one-approval");
+
+    // One approval is not enough: the gate says so on the models page.
+    await visit(ana.page, "#/models");
+    await ana.page.getByTestId(`activate-default-v${version}`).click();
+    await waitForText(ana.page, "error", "needs 1 more COUNCIL approval");
+    await shoot(ana.page, "console-09-models-gate-refuses");
     await ana.context.close();
 
     // Second council member approves and activates.
     const ben = await signedIn(await key("council-ben", Role.COUNCIL));
     await visit(ben.page, `#/proposals/${proposal.id}`);
     await ben.page.getByTestId("review-comment").fill("Agreed; the win-rate split by band is clearer.");
+    if (notRecommended) await ben.page.getByTestId("acknowledge").check();
     await ben.page.getByTestId("approve").click();
-    await waitForText(ben.page, "reviews", "council-ben");
+    await waitForText(ben.page, "approvals", "Approved: 2 approvals");
     await expect(ben.page.getByTestId("activate").isEnabled()).resolves.toBe(true);
-    await shoot(ben.page, "console-09-proposal-approved");
+    await shoot(ben.page, "console-10-proposal-approved");
     await ben.page.getByTestId("activate").click();
     await ben.page.getByTestId("notice").waitFor({ timeout: 120_000 });
-    const version = proposal.proposedModel.version;
     await expect(ben.page.getByTestId("live-default").textContent()).resolves.toBe(`v${version}`);
     await expect(ben.page.getByTestId("notice").textContent()).resolves.toContain(`default v${version} is now ACTIVE`);
-    const live = await (await server.client(Role.VIEWER)).request<{ activeScoringModel: { id: string; version: number } }>("{ activeScoringModel { id version } }");
+    const live = await viewer.request<{ activeScoringModel: { id: string; version: number } }>("{ activeScoringModel { id version } }");
     expect(live.activeScoringModel).toEqual({ id: proposal.proposedModel.id, version });
-    await shoot(ben.page, "console-10-models-activated");
+    const audit = await ben.page.getByTestId("audit-log").locator("tbody tr").allTextContents();
+    expect(audit[0]).toMatch(new RegExp(`Activated.*v${version}.*council-ben \\(COUNCIL\\)`));
+    expect(audit.filter((row) => /Approved/.test(row))).toHaveLength(2);
+    await shoot(ben.page, "console-11-models-activated");
 
     // A readable diff between the two versions.
     await ben.page.getByTestId("model-diff").waitFor();
     const diff = await ben.page.getByTestId("model-diff").textContent();
     expect(diff).toMatch(/Fit rules|Engagement rules|Component weights/);
-    await shoot(ben.page, "console-11-models-diff");
+    await ben.page.getByTestId("model-diff").scrollIntoViewIfNeeded();
+    await shoot(ben.page, "console-12-models-diff");
 
-    // Roll back to v1.
+    // Roll back to v1: logged as ROLLBACK.
     await ben.page.getByTestId("rollback-default-v1").click();
     await waitForText(ben.page, "notice", "default v1 is now ACTIVE", 120_000);
     await expect(ben.page.getByTestId("live-default").textContent()).resolves.toBe("v1");
-    const back = await (await server.client(Role.VIEWER)).request<{ activeScoringModel: { version: number } }>("{ activeScoringModel { version } }");
+    const back = await viewer.request<{ activeScoringModel: { version: number } }>("{ activeScoringModel { version } }");
     expect(back.activeScoringModel.version).toBe(1);
-    await shoot(ben.page, "console-12-models-rolled-back");
+    await expect(ben.page.getByTestId("audit-log").locator("tbody tr").first().textContent()).resolves.toMatch(/Rollback.*v1.*council-ben/);
+    await shoot(ben.page, "console-13-models-rolled-back");
+
+    // The proposal's own trail: both approvals and the activation.
+    await visit(ben.page, `#/proposals/${proposal.id}`);
+    const trail = await ben.page.getByTestId("reviews").locator("tbody tr").allTextContents();
+    expect(trail.map((row) => (/Approved/.test(row) ? "APPROVED" : /Activated/.test(row) ? "ACTIVATED" : "other"))).toEqual(["APPROVED", "APPROVED", "ACTIVATED"]);
+    expect(await ben.page.getByTestId("approve").count()).toBe(0);
+    await shoot(ben.page, "console-14-proposal-trail");
     expect([...ana.problems, ...ben.problems]).toEqual([]);
     await ben.context.close();
   });
@@ -219,7 +257,7 @@ describe("the console", () => {
     await page.getByTestId("no-holdout").waitFor();
     expect(await page.getByTestId("kpi-meetings").locator("rect.series-holdout").count()).toBe(0);
     expect(await page.getByTestId("kpi-meetings").locator("rect.series-treated").count()).toBeGreaterThan(0);
-    await shoot(page, "console-13-kpis");
+    await shoot(page, "console-15-kpis");
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -230,13 +268,14 @@ describe("the console", () => {
     const proposal = run.proposal!;
     await visit(page, `#/proposals/${proposal.id}`);
     await page.getByTestId("summary").waitFor();
-    expect(await page.locator("main button").count()).toBe(0);
+    // Reading stays possible (recompute the impact preview); nothing that decides is offered.
+    expect(await page.locator("main button").allTextContents()).toEqual(["Recompute as of now"]);
     await expect(page.getByTestId("review-comment").count()).resolves.toBe(0);
-    await shoot(page, "console-14-viewer-proposal");
+    await shoot(page, "console-16-viewer-proposal");
     await visit(page, "#/models");
     await page.getByTestId("versions-default").waitFor();
-    expect(await page.locator("[data-testid^=activate-], [data-testid^=rollback-]").count()).toBe(0);
-    await shoot(page, "console-15-viewer-models");
+    expect(await page.locator("main button").allTextContents()).toEqual(["Compare"]);
+    await shoot(page, "console-17-viewer-models");
 
     // The same actions sent by hand from the viewer's page, with its key: refused by the API.
     const refused = await page.evaluate(async ({ key, proposalId, modelId }) => {

@@ -23,3 +23,9 @@ export async function shoot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/** Removes a test file's screenshots from an earlier run, so the folder shows only what this run saw. */
+export function clearScreenshots(prefix: string): void {
+  if (!fs.existsSync(SCREENSHOT_DIR)) return;
+  for (const file of fs.readdirSync(SCREENSHOT_DIR)) if (file.startsWith(prefix) && file.endsWith(".png")) fs.rmSync(path.join(SCREENSHOT_DIR, file));
+}

@@ -1,9 +1,9 @@
 import { gql } from "../api.js";
 import { diffDefinitions, type DiffLine } from "../diff.js";
 import { fill, h } from "../dom.js";
-import { signed, when } from "../format.js";
+import { count, signed, when, words } from "../format.js";
 import { go, link, type Route } from "../router.js";
-import { canReview, isAdmin } from "../session.js";
+import { canAnalyze, canReview, isAdmin } from "../session.js";
 import { action, badge, empty, section, table } from "../ui.js";
 
 export interface Model {
@@ -12,7 +12,17 @@ export interface Model {
   definition: Record<string, never>;
 }
 
-const MODELS = `query Models { scoringModels { id name version status createdAt createdBy activatedAt retiredAt description basedOn { id version } definition } }`;
+const MODELS = `query Models {
+  scoringModels { id name version status createdAt createdBy activatedAt retiredAt description basedOn { id version } definition }
+  weightProposals(first: 200) { edges { node { id status proposedModel { id } } } }
+  modelChanges(first: 30) { totalCount edges { node { at kind line actor { keyName role } model { version } previousModel { version } proposal { id } reason comment } } }
+}`;
+const SUBMIT = `mutation Submit($id: ID!, $comment: String!) { submitModelForReview(id: $id, comment: $comment) { id } }`;
+
+interface AuditEntry {
+  at: string; kind: string; line: string; actor: { keyName: string | null; role: string | null }; model: { version: number }; previousModel: { version: number } | null;
+  proposal: { id: string } | null; reason: string | null; comment: string | null;
+}
 const ACTIVATE = `mutation Activate($id: ID!) { activateScoringModel(id: $id) { id name version status } }`;
 const BREAK_GLASS = `mutation BreakGlass($id: ID!, $override: String!) { activateScoringModel(id: $id, override: $override) { id name version status } }`;
 
@@ -25,7 +35,11 @@ export async function activate(id: string, override?: string): Promise<{ name: s
 }
 
 export async function modelsPage(main: HTMLElement, route: Route): Promise<void> {
-  const { scoringModels } = await gql<{ scoringModels: Model[] }>(MODELS);
+  const { scoringModels, weightProposals, modelChanges } = await gql<{
+    scoringModels: Model[]; weightProposals: { edges: { node: { id: string; status: string; proposedModel: { id: string } } }[] };
+    modelChanges: { totalCount: number; edges: { node: AuditEntry }[] };
+  }>(MODELS);
+  proposalOf = new Map(weightProposals.edges.map((e) => [e.node.proposedModel.id, e.node]));
   const lines = new Map<string, Model[]>();
   for (const m of scoringModels) lines.set(m.name, [...(lines.get(m.name) ?? []), m]);
   const done = route.query.get("done");
@@ -35,23 +49,45 @@ export async function modelsPage(main: HTMLElement, route: Route): Promise<void>
     done ? h("p", { class: "notice", "data-testid": "notice" }, done) : null,
     scoringModels.length === 0 ? section("Versions", empty("No model versions yet: create one with createScoringModel.")) : null,
     [...lines].map(([name, versions]) => versionsCard(name, versions)),
-    scoringModels.length > 1 ? diffCard(scoringModels, route) : null);
+    scoringModels.length > 1 ? diffCard(scoringModels, route) : null,
+    auditCard(modelChanges.totalCount, modelChanges.edges.map((e) => e.node)));
+}
+
+/** Each DRAFT's proposal, when it has one (set per render). */
+let proposalOf = new Map<string, { id: string; status: string }>();
+
+function auditCard(total: number, entries: AuditEntry[]): HTMLElement {
+  return section("Audit log",
+    h("p", { class: "muted" }, "Every activation, review, submission, rollback and break-glass, newest first", total > entries.length ? ` (the latest ${entries.length} of ${count(total)})` : "", "."),
+    entries.length === 0 ? empty("Nothing on the record yet.")
+      : table(["When", "Line", "What", "Version", "Who", "Comment or reason", "Proposal"], entries.map((c) => [
+        when(c.at), c.line, badge(words(c.kind), c.kind), `v${c.model.version}${c.previousModel && c.previousModel.version !== c.model.version ? ` (was v${c.previousModel.version})` : ""}`,
+        `${c.actor.keyName ?? "Quorum"}${c.actor.role ? ` (${c.actor.role})` : ""}`, c.comment ?? c.reason ?? "—",
+        c.proposal ? h("a", { href: link(["proposals", c.proposal.id]) }, "open") : "—",
+      ]), { testid: "audit-log" }));
 }
 
 function versionsCard(name: string, versions: Model[]): HTMLElement {
   const active = versions.find((v) => v.status === "ACTIVE");
   return section(`Line “${name}”`,
     h("p", {}, active ? ["Live: ", h("strong", { "data-testid": `live-${name}` }, `v${active.version}`), `, active since ${when(active.activatedAt)}.`] : "No version of this line is active."),
-    table(["Version", "Status", "Created", "Activated", "Retired", "Based on", "Description", canReview() ? "Action" : null].filter((x): x is string => x !== null),
-      versions.map((m) => [
-        `v${m.version}`, badge(m.status), `${when(m.createdAt)}${m.createdBy ? ` by ${m.createdBy}` : ""}`, when(m.activatedAt), when(m.retiredAt),
-        m.basedOn ? `v${m.basedOn.version}` : "—", m.description ?? "—",
-        canReview() ? actionsFor(m, active) : null,
-      ].filter((cell, i) => i < 7 || canReview())), { testid: `versions-${name}` }));
+    table(["Version", "Status", "Created", "Activated", "Retired", "Based on", "Description", "Proposal", canAnalyze() ? "Action" : null].filter((x): x is string => x !== null),
+      versions.map((m) => {
+        const proposal = proposalOf.get(m.id);
+        return [
+          `v${m.version}`, badge(m.status), `${when(m.createdAt)}${m.createdBy ? ` by ${m.createdBy}` : ""}`, when(m.activatedAt), when(m.retiredAt),
+          m.basedOn ? `v${m.basedOn.version}` : "—", m.description ?? "—",
+          proposal ? h("a", { href: link(["proposals", proposal.id]) }, badge(proposal.status)) : "—",
+          canAnalyze() ? actionsFor(m, active, !!proposal) : null,
+        ].filter((cell, i) => i < 8 || canAnalyze());
+      }), { testid: `versions-${name}` }));
 }
 
-function actionsFor(m: Model, active: Model | undefined): HTMLElement | string {
+function actionsFor(m: Model, active: Model | undefined, hasProposal: boolean): HTMLElement | string {
   if (m.status === "ACTIVE") return "live";
+  const cell = h("div", {});
+  if (m.status === "DRAFT" && !hasProposal) cell.append(submitForm(m));
+  if (!canReview()) return cell.childNodes.length ? cell : "—";
   const out = h("div", { class: "action-result" });
   const rollback = m.status === "RETIRED";
   const button = h("button", { type: "button", class: rollback ? "" : "primary", "data-testid": `${rollback ? "rollback" : "activate"}-${m.name}-v${m.version}` },
@@ -60,7 +96,7 @@ function actionsFor(m: Model, active: Model | undefined): HTMLElement | string {
     const done = await activate(m.id);
     go(["models"], { done: `${done.name} v${done.version} is now ${done.status}${active ? ` (v${active.version} retired)` : ""}; its first scoring run has committed.` });
   }, rollback ? `rolling back to v${m.version}` : `activating v${m.version}`);
-  const cell = h("div", {}, button, out);
+  cell.append(button, out);
   if (isAdmin() && m.status === "DRAFT") {
     const reason = h("input", { type: "text", placeholder: "reason for break-glass", "data-testid": `override-${m.name}-v${m.version}` });
     const glass = h("button", { type: "button", class: "danger" }, "Break glass");
@@ -74,6 +110,18 @@ function actionsFor(m: Model, active: Model | undefined): HTMLElement | string {
     cell.append(h("details", { class: "glass" }, h("summary", {}, "ADMIN: activate without approval"), reason, glass, glassOut));
   }
   return cell;
+}
+
+/** A hand-written DRAFT goes to the council with a reason; the API computes its impact preview. */
+function submitForm(m: Model): HTMLElement {
+  const comment = h("input", { type: "text", placeholder: "what it changes and why", "data-testid": `submit-comment-${m.name}-v${m.version}` });
+  const button = h("button", { type: "button", "data-testid": `submit-${m.name}-v${m.version}` }, "Submit for review");
+  const out = h("div", { class: "action-result" });
+  action(button, out, async () => {
+    const { submitModelForReview } = await gql<{ submitModelForReview: { id: string } }>(SUBMIT, { id: m.id, comment: comment.value });
+    go(["proposals", submitModelForReview.id]);
+  }, "submitting for review");
+  return h("details", { class: "glass" }, h("summary", {}, "Submit to the council"), comment, button, out);
 }
 
 function diffCard(models: Model[], route: Route): HTMLElement {

@@ -1,7 +1,7 @@
 import { gql } from "../api.js";
 import { bars } from "../charts.js";
 import { fill, h } from "../dom.js";
-import { count, percent, plural, when } from "../format.js";
+import { count, percent, plural, when, words } from "../format.js";
 import { link } from "../router.js";
 import { badge, empty, section, table } from "../ui.js";
 
@@ -83,6 +83,6 @@ async function enteredPerBand(bands: string[], since: Date): Promise<{ band: str
 
 function transitionTable(rows: Transition[], testid: string): HTMLElement {
   return table(["Account", "From", "To", "Entered", "SLA due", "SLA"], rows.map((t) => [
-    h("a", { href: link(["accounts", t.account.id]) }, t.account.name), t.from ?? "—", t.to, when(t.enteredAt), when(t.slaDueAt), badge(t.slaStatus),
+    h("a", { href: link(["accounts", t.account.id]) }, t.account.name), t.from ?? "—", t.to, when(t.enteredAt), when(t.slaDueAt), badge(words(t.slaStatus).replace("sla", "SLA"), t.slaStatus),
   ]), { testid });
 }
