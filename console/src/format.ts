@@ -19,8 +19,8 @@ export function signed(n: number, digits = 1): string {
 export function when(iso: string | null | undefined): string {
   if (!iso) return "—";
   const d = new Date(iso);
-  // Non-breaking spaces: a time never wraps inside a table cell.
-  return `${d.toISOString().slice(0, 10)}\u00a0${d.toISOString().slice(11, 16)}\u00a0UTC`;
+  // Non-breaking hyphens and spaces: a time never wraps inside a table cell.
+  return `${d.toISOString().slice(0, 10).replace(/-/g, "\u2011")}\u00a0${d.toISOString().slice(11, 16)}\u00a0UTC`;
 }
 
 export const day = (iso: string): string => new Date(iso).toISOString().slice(0, 10);

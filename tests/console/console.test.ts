@@ -9,7 +9,8 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { Role } from "../../src/auth/roles";
 import { loadDemo } from "../../src/demo/demo.loader";
 import { clearScreenshots, launchBrowser, shoot } from "../support/browser";
-import { startTestServer, type TestServer } from "../support/server";
+import { DEFAULT_MODEL_INPUT } from "../../src/scoring/default-model";
+import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../support/server";
 import { RUN_SCORING, START_TRAINING, waitForRun, type Run } from "../training/documents";
 
 const SCORE_AS_OF = "mutation ScoreAsOf($asOf: DateTime) { runScoring(asOf: $asOf) { id status } }";
@@ -244,6 +245,47 @@ describe("the console", () => {
     await shoot(ben.page, "console-14-proposal-trail");
     expect([...ana.problems, ...ben.problems]).toEqual([]);
     await ben.context.close();
+  });
+
+  it("lets an ANALYST submit a hand-written draft, and an ADMIN break glass only with a recorded reason", { timeout: 180_000 }, async () => {
+    const analyst = await server.client(Role.ANALYST);
+    const { createScoringModel: draft } = await analyst.request<{ createScoringModel: { id: string; version: number } }>(
+      "mutation($input: ScoringModelInput!) { createScoringModel(input: $input) { id version } }",
+      { input: { ...DEFAULT_MODEL_INPUT, description: "More weight on fit for the enterprise push", weights: { fit: 0.45, engagement: 0.2, intent: 0.1, committee: 0.25 } } });
+    const v = draft.version;
+
+    const ann = await signedIn(await key("analyst-ann", Role.ANALYST));
+    await visit(ann.page, "#/models");
+    // An ANALYST may submit drafts but not activate or roll back.
+    expect(await ann.page.locator("[data-testid^=activate-], [data-testid^=rollback-]").count()).toBe(0);
+    await ann.page.locator("details.glass summary", { hasText: "Submit to the council" }).click();
+    await ann.page.getByTestId(`submit-comment-default-v${v}`).fill("Enterprise deals close on fit; engagement is noisy in that segment.");
+    await ann.page.getByTestId(`submit-default-v${v}`).click();
+    await ann.page.getByTestId("impact-summary").waitFor({ timeout: 60_000 });
+    await expect(ann.page.locator("main").textContent()).resolves.toContain("Submitted because: Enterprise deals close on fit");
+    await expect(ann.page.getByTestId("approvals").textContent()).resolves.toContain("other than analyst-ann");
+    await shoot(ann.page, "console-14a-submitted-draft");
+    await ann.context.close();
+
+    // ADMIN: break-glass with a blank reason is refused by the API; with a reason it goes live and is on the record.
+    const admin = await signedIn(TEST_ADMIN_KEY);
+    await visit(admin.page, "#/models");
+    await admin.page.locator("details.glass summary", { hasText: "ADMIN: activate without approval" }).click();
+    await admin.page.getByTestId(`override-default-v${v}`).fill("   ");
+    await admin.page.getByRole("button", { name: "Break glass" }).click();
+    await waitForText(admin.page, "error", "override must say why the council is bypassed");
+    await admin.page.getByTestId(`override-default-v${v}`).fill("Scores froze after the CRM migration; restoring service until the council meets.");
+    await admin.page.getByRole("button", { name: "Break glass" }).click();
+    await waitForText(admin.page, "notice", `default v${v} is now ACTIVE by break-glass`, 120_000);
+    await expect(admin.page.getByTestId("live-default").textContent()).resolves.toBe(`v${v}`);
+    await expect(admin.page.getByTestId("audit-log").locator("tbody tr").first().textContent()).resolves.toMatch(/Break glass.*Scores froze after the CRM migration/);
+    await shoot(admin.page, "console-14b-admin-break-glass");
+
+    // Back to v1 for the pages that follow.
+    await admin.page.getByTestId("rollback-default-v1").click();
+    await waitForText(admin.page, "notice", "default v1 is now ACTIVE", 120_000);
+    expect([...ann.problems, ...admin.problems]).toEqual([]);
+    await admin.context.close();
   });
 
   it("shows the KPI report with its charts", { timeout: 150_000 }, async () => {

@@ -68,8 +68,8 @@ export async function kpisPage(main: HTMLElement, route: Route): Promise<void> {
       r.warnings.length ? h("ul", { class: "warnings", "data-testid": "kpi-warnings" }, r.warnings.map((w) => h("li", {}, w))) : null),
     r.accounts === 0 ? section("Report", empty("No account was scored at the window's start, so there are no bands to compare. Choose a later window or run scoring."))
       : [
-        section("Treated against holdout",
-          withHoldout ? null : h("p", { class: "notice", "data-testid": "no-holdout" }, "No account was in the holdout at the window's start, so lift cannot be measured: the charts show treated accounts only. Assign a holdout (assignHoldout) and compare a window that starts after it."),
+        section(withHoldout ? "Treated against holdout" : "Treated accounts by band",
+          withHoldout ? null : h("p", { class: "notice", "data-testid": "no-holdout" }, "No account was in the holdout at the window's start, so the charts show treated accounts only and there is no lift to show."),
           chart("Meeting rate by band", (s) => s.meetingRate, "accounts", "kpi-meetings"),
           chart("Opportunity rate by band", (s) => s.opportunityRate, "accounts", "kpi-opportunities"),
           chart("Win rate by band", (s) => s.winRate, "closed deals", "kpi-winrate"),

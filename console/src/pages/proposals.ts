@@ -251,9 +251,12 @@ function reviewCard(main: HTMLElement, p: Proposal): HTMLElement | null {
   const needed = plural(p.approvalsNeeded, "council approval");
   const state = h("p", { "data-testid": "approvals" }, p.status === "REJECTED" ? "Rejected: a REJECT vetoes the proposal, whatever the approvals."
     : p.status === "APPROVED" ? `Approved: ${plural(p.approvals, "approval")} (${needed} needed) and no rejection.`
-      : `${plural(p.approvals, "approval")} so far; ${plural(p.approvalsMissing, "more")} needed, from COUNCIL keys other than ${p.author ?? "the author"}. Any rejection vetoes.`);
+      : `${plural(p.approvals, "approval")} so far; ${p.approvalsMissing} more needed, from COUNCIL keys other than ${p.author ?? "the author"}. Any rejection vetoes.`);
   if (!canReview()) return section("Council decision", state, h("p", { class: "muted" }, "Your key can read proposals but not review or activate them (that needs COUNCIL)."));
-  if (p.proposedModel.status !== "DRAFT") return section("Council decision", state, h("p", {}, `v${p.proposedModel.version} is ${p.proposedModel.status.toLowerCase()}: `, h("a", { href: "#/models" }, "see the models")));
+  if (p.proposedModel.status !== "DRAFT") {
+    return section("Council decision", state, h("p", {}, `v${p.proposedModel.version} has gone live (it is ${p.proposedModel.status.toLowerCase()} now), so reviews are closed. `,
+      h("a", { href: "#/models" }, "See the models"), " to roll back or compare versions."));
+  }
 
   const notRecommended = p.recommendation === "NOT_RECOMMENDED";
   const acknowledge = h("input", { type: "checkbox", name: "acknowledge", "data-testid": "acknowledge" });
