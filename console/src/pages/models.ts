@@ -71,15 +71,18 @@ function versionsCard(name: string, versions: Model[]): HTMLElement {
   const active = versions.find((v) => v.status === "ACTIVE");
   return section(`Line “${name}”`,
     h("p", {}, active ? ["Live: ", h("strong", { "data-testid": `live-${name}` }, `v${active.version}`), `, active since ${when(active.activatedAt)}.`] : "No version of this line is active."),
-    table(["Version", "Status", "Created", "Activated", "Retired", "Based on", "Description", "Proposal", canAnalyze() ? "Action" : null].filter((x): x is string => x !== null),
+    table(["Version", "Status", "Created", "Live", "Proposal", "Description", canAnalyze() ? "Action" : null].filter((x): x is string => x !== null),
       versions.map((m) => {
         const proposal = proposalOf.get(m.id);
         return [
-          `v${m.version}`, badge(m.status), `${when(m.createdAt)}${m.createdBy ? ` by ${m.createdBy}` : ""}`, when(m.activatedAt), when(m.retiredAt),
-          m.basedOn ? `v${m.basedOn.version}` : "—", m.description ?? "—",
+          [`v${m.version}`, m.basedOn ? h("div", { class: "muted small" }, `from v${m.basedOn.version}`) : null],
+          badge(m.status),
+          [when(m.createdAt), m.createdBy ? h("div", { class: "muted small" }, `by ${m.createdBy}`) : null],
+          m.activatedAt ? [when(m.activatedAt), h("div", { class: "muted small" }, m.retiredAt ? `until ${when(m.retiredAt)}` : "until now")] : "never",
           proposal ? h("a", { href: link(["proposals", proposal.id]) }, badge(proposal.status)) : "—",
+          h("span", { class: "description" }, m.description ?? "—"),
           canAnalyze() ? actionsFor(m, active, !!proposal) : null,
-        ].filter((cell, i) => i < 8 || canAnalyze());
+        ].filter((cell, i) => i < 6 || canAnalyze());
       }), { testid: `versions-${name}` }));
 }
 

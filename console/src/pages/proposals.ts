@@ -108,8 +108,8 @@ export async function proposalPage(main: HTMLElement, id: string, route?: Route)
     return;
   }
   const run = p.trainingRun;
-  const { activeScoringModel: live, modelChanges } = await gql<{ activeScoringModel: { version: number } | null; modelChanges: { edges: { node: Change2 }[] } }>(
-    `query Live($name: String!) { activeScoringModel(name: $name) { version } ${TRAIL.slice(TRAIL.indexOf("modelChanges"), TRAIL.lastIndexOf("}"))} }`.replace("query Live($name: String!)", "query Live($name: String!, $line: String!)"),
+  const { activeScoringModel: live, modelChanges } = await gql<{ activeScoringModel: { id: string; version: number } | null; modelChanges: { edges: { node: Change2 }[] } }>(
+    `query Live($name: String!) { activeScoringModel(name: $name) { id version } ${TRAIL.slice(TRAIL.indexOf("modelChanges"), TRAIL.lastIndexOf("}"))} }`.replace("query Live($name: String!)", "query Live($name: String!, $line: String!)"),
     { name: p.proposedModel.name, line: p.proposedModel.name });
   const trail = modelChanges.edges.map((e) => e.node).filter((c) => c.proposal?.id === p.id || (c.model.version === p.proposedModel.version && ["ACTIVATED", "BREAK_GLASS", "ROLLBACK"].includes(c.kind)));
   const base = p.proposedModel.basedOn;
@@ -120,7 +120,8 @@ export async function proposalPage(main: HTMLElement, id: string, route?: Route)
     h("p", { class: "muted" }, run
       ? `Trained ${when(run.createdAt)}${run.startedBy ? ` by ${run.startedBy}` : ""} on ${run.dataset ? `${count(run.dataset.deals)} closed deals (${count(run.dataset.won)} won, ${count(run.dataset.lost)} lost)` : "closed deals"}. `
       : `A hand-written draft submitted ${when(p.createdAt)}${p.author ? ` by ${p.author}` : ""}. `,
-      `The proposed v${p.proposedModel.version} is ${p.proposedModel.status}; `, live ? `v${live.version} is live.` : "no version of the line is live."),
+      `The proposed v${p.proposedModel.version} is ${p.proposedModel.status}; `, live ? `v${live.version} is live. ` : "no version of the line is live. ",
+      live && live.id !== p.proposedModel.id ? h("a", { href: link(["models"], { a: live.id, b: p.proposedModel.id }), "data-testid": "compare-live" }, `Compare v${p.proposedModel.version} with the live v${live.version}`) : null),
     reviewCard(main, p),
     section("The council report",
       p.comment ? h("p", {}, h("strong", {}, "Submitted because: "), p.comment) : null,
