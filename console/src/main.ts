@@ -61,7 +61,8 @@ async function render(notice?: string): Promise<void> {
       h("button", { type: "button", class: "link", "data-testid": "sign-out", onclick: () => signOut("You are signed out.") }, "Sign out")),
     main);
   if (!canRead()) {
-    fill(main, errorBox(new Error(`The key “${who.name}” has role ${who.role}, which writes data but cannot read it. Sign in with a VIEWER, ANALYST, COUNCIL or ADMIN key.`), "reading"));
+    fill(main, h("div", { class: "error", role: "alert", "data-testid": "error" }, h("strong", {}, "This key cannot read"),
+      h("p", {}, `The key “${who.name}” has role ${who.role}, which writes data but cannot read it. Sign in with a VIEWER, ANALYST, COUNCIL or ADMIN key.`)));
     return;
   }
   fill(main, loading());
