@@ -73,7 +73,7 @@ log-odds effect, and records everything as a training run the council reviews th
       const view = (await services.training.view(outcome.run.id))!;
       if (values["dump-dataset"]) {
         const file = path.resolve(values["dump-dataset"]);
-        fs.writeFileSync(file, datasetCsv(outcome.rows, outcome.features));
+        fs.writeFileSync(file, datasetCsv(outcome.rows, outcome.raw, outcome.features));
         if (!values.json) process.stderr.write(`Wrote the training matrix (${outcome.rows.length} deals × ${outcome.features.length} criteria) to ${file}\n`);
       }
       if (values.report) {
@@ -122,11 +122,11 @@ async function storeModel(db: Database, services: Services, input: ScoringModelI
   return (await services.scoringModels.create(input, "cli")).id;
 }
 
-/** The training matrix: one row per deal, the criteria as of its creation, the label last. */
-export function datasetCsv(rows: readonly EvaluatedDeal[], features: readonly CriterionFeature[]): string {
+/** The training matrix: one row per deal, the criteria's raw values as of its creation (what the fit saw), the label last. */
+export function datasetCsv(rows: readonly EvaluatedDeal[], raw: readonly (readonly number[])[], features: readonly CriterionFeature[]): string {
   const quote = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const header = ["deal_id", "external_id", "created_at", ...features.map((f) => f.feature), "won"].map(quote).join(",");
-  const lines = rows.map((r) => [r.dealId, quote(r.externalId), r.createdAt.toISOString(), ...r.parts.map((v) => String(v)), r.won ? "1" : "0"].join(","));
+  const lines = rows.map((r, i) => [r.dealId, quote(r.externalId), r.createdAt.toISOString(), ...raw[i]!.map((v) => String(v)), r.won ? "1" : "0"].join(","));
   return `${[header, ...lines].join("\n")}\n`;
 }
 

@@ -17,6 +17,7 @@ import { bandFor } from "../scoring/scoring-math";
 import type { ScoringModelService } from "../scoring/scoring-model.service";
 import { type Candidate, discoverCandidates } from "./candidates.sql";
 import { type CriterionFeature, criterionFeatures } from "./criteria";
+import { p95Columns, rawProbes, rawValues } from "./raw-criteria";
 import type { CandidateFit, FitJob } from "./fit-job";
 import { type FitMode, runFit } from "./fit-runner";
 import { type CutoffChange, proposeWeights, type ProposedWeights, withMatchedCutoffs } from "./proposal";
@@ -124,6 +125,8 @@ export interface TrainingOutcome {
   readonly proposal: ProposalRow | null;
   /** The training rows (deal, features, label) for `--dump-dataset`. */
   readonly rows: readonly EvaluatedDeal[];
+  /** The training matrix: each row's raw criterion values, in `features` order (what the fit saw). */
+  readonly raw: readonly (readonly number[])[];
   readonly features: readonly CriterionFeature[];
 }
 
@@ -376,8 +379,16 @@ export class TrainingService {
           { positives: won, negatives: n - won, required: need });
       }
       const y = Uint8Array.from(rows, (r) => (r.won ? 1 : 0));
+      // The fit trains on raw criterion values (per point), so a criterion at 0 points stays estimable.
+      const probes = rawProbes(def);
+      const dealIds = rows.map((r) => r.dealId);
+      const probeParts = async (probe: ModelRow["definition"] | null) =>
+        probe ? new Map((await evaluateDeals(this.db, probe, { dealIds })).map((r) => [r.dealId, r.parts])) : null;
+      const [engagementProbe, othersProbe] = [await probeParts(probes.engagement), await probeParts(probes.others)];
+      const raw = rows.map((r) => rawValues(def, r.parts, { engagement: engagementProbe?.get(r.dealId), others: othersProbe?.get(r.dealId) }));
       const X = new Float64Array(n * p);
-      rows.forEach((r, i) => r.parts.forEach((v, j) => (X[i * p + j] = v)));
+      raw.forEach((values, i) => values.forEach((v, j) => (X[i * p + j] = v)));
+      const p95 = new Map(p95Columns(X, n, p).map((q, j) => [features[j]!.feature, q]));
 
       // 2. Candidates the model does not use yet, measured by the engine through a probe model.
       const { candidates, candidateX, candidateStats } = params.suggestNewCriteria
@@ -419,7 +430,7 @@ export class TrainingService {
       };
 
       // 4. The proposal: a DRAFT of the base model's line, re-scored on the same deals by the engine.
-      const proposed = proposeWeights({ base, runId: id, features, coefficients, dropped });
+      const proposed = proposeWeights({ base, runId: id, features, coefficients, dropped, p95 });
       let proposedRows: EvaluatedDeal[] | null = null;
       let proposedInput: ScoringModelInputData | null = null;
       let proposedDef: ModelRow["definition"] | null = null;
@@ -451,8 +462,10 @@ export class TrainingService {
         const c = coefficients.get(f.feature);
         if (!c) return [];
         const { name: _name, ...rest } = c;
-        const [low, high] = [c.ciLow * f.fullStrength, c.ciHigh * f.fullStrength].sort((a, b) => a - b) as [number, number];
-        return [{ ...rest, criterion: f.criterion.key, label: f.criterion.label, component: f.criterion.component, feature: f.feature, effect: c.estimate * f.fullStrength, effectLow: low, effectHigh: high }];
+        const q = p95.get(f.feature) ?? 0;
+        const [low, high] = [c.ciLow * q, c.ciHigh * q].sort((a, b) => a - b) as [number, number];
+        // Named as the dataset dump's column (committee criteria as committee.<key>).
+        return [{ ...rest, criterion: f.feature, key: f.criterion.key, label: f.criterion.label, component: f.criterion.component, feature: f.feature, p95: q, effect: c.estimate * q, effectLow: low, effectHigh: high }];
       });
       // Suggestions are priced on the proposal's scale (or, without one, on the same rule applied to every positive effect).
       const positiveEffects = criterionCoefficients.reduce((sum, c) => sum + Math.max(c.effect ?? 0, 0), 0);
@@ -507,7 +520,7 @@ export class TrainingService {
       });
       onProgress?.(1, "done");
       this.log.info({ runId: id, deals: n, backend: report.backend, currentModelAuc: metrics.currentModelAuc, proposedModelId: (proposedModel as ModelRow | null)?.id }, "training run finished");
-      return { run: (await this.byId(id))!, proposal: proposalRow, rows, features };
+      return { run: (await this.byId(id))!, proposal: proposalRow, rows, raw, features };
     } catch (err) {
       const message = err instanceof AppError ? err.message
         : this.stopping.signal.aborted ? "The server stopped while the run was in progress. Start a new training run."
@@ -556,7 +569,9 @@ export class TrainingService {
     proposed: ProposedWeights, def: ModelRow["definition"], proposedDef: ModelRow["definition"], cutoffs: CutoffChange[],
     rows: readonly EvaluatedDeal[], proposedByDeal: ReadonlyMap<string, EvaluatedDeal>, suggestedCriteria: SuggestedCriterion[], metrics: TrainingMetrics,
   ): ProposalDetails {
+    const comparison = compareWithCurrent(metrics);
     return {
+      headlines: proposalHeadlines(comparison, proposed.engagedThreshold, cutoffs),
       changes: proposed.changes,
       componentWeights: proposed.weights,
       engagedThreshold: proposed.engagedThreshold,
@@ -564,7 +579,7 @@ export class TrainingService {
       cutoffs,
       winRateByBand: winRateByBand(def.bands, proposedDef.bands, rows.map((r) => ({ band: r.band, won: r.won })), rows.map((r) => ({ band: proposedByDeal.get(r.dealId)?.band ?? r.band, won: r.won }))),
       suggestedCriteria,
-      ...compareWithCurrent(metrics),
+      ...comparison,
     };
   }
 
@@ -590,6 +605,28 @@ export class TrainingService {
     await client.query("SELECT pg_advisory_unlock($1, $2)", [OWNER_LOCK, this.owner]).catch(() => undefined);
     client.release();
   }
+}
+
+/**
+ * What the council must read first: a fit that is not better (the proposal is NOT_RECOMMENDED),
+ * and every threshold that moves — the engaged threshold and band minimums or status cut-offs.
+ */
+export function proposalHeadlines(
+  comparison: { outcome: Comparison; verdict: string },
+  engaged: { before: number; after: number },
+  cutoffs: readonly CutoffChange[],
+): string[] {
+  const out: string[] = [];
+  if (comparison.outcome !== "BETTER") out.push(`NOT RECOMMENDED: ${comparison.verdict} Approving it needs acknowledgeNotRecommended and a comment that says why.`);
+  if (engaged.before !== engaged.after) {
+    out.push(`Threshold change: a contact counts as engaged from ${engaged.after} points of decayed engagement instead of ${engaged.before}, because the engagement points are rescaled; committee coverage and breadth move with it.`);
+  }
+  const moved = cutoffs.filter((c) => c.before !== c.after);
+  if (moved.length) {
+    const name = (c: CutoffChange) => (c.name.startsWith("band:") ? `band ${c.name.slice(5)}` : c.name);
+    out.push(`Threshold change: ${moved.map((c) => `${name(c)} ${c.before} → ${c.after}`).join(", ")} (each keeps its share of the training deals under the new totals).`);
+  }
+  return out;
 }
 
 /** How the fitted model compares with the current model on the same deals, out of sample. */

@@ -28,11 +28,11 @@ registerEnumType(ProposalRecommendation, {
 
 export enum ProposalFlag {
   SPANS_ZERO = "SPANS_ZERO", NEGATIVE_EFFECT = "NEGATIVE_EFFECT", NOT_ESTIMABLE = "NOT_ESTIMABLE", DUPLICATE = "DUPLICATE",
-  KEPT_PENALTY = "KEPT_PENALTY", SHARED_POINTS = "SHARED_POINTS", COMPONENT_UNWEIGHTED = "COMPONENT_UNWEIGHTED",
+  KEPT_PENALTY = "KEPT_PENALTY", SHARED_POINTS = "SHARED_POINTS", COMPONENT_UNWEIGHTED = "COMPONENT_UNWEIGHTED", RARE = "RARE",
 }
 registerEnumType(ProposalFlag, {
   name: "ProposalFlag",
-  description: "Why a criterion's proposed points need a second look: SPANS_ZERO (interval includes no effect: half its effect), NEGATIVE_EFFECT, NOT_ESTIMABLE (never varies), DUPLICATE, KEPT_PENALTY, SHARED_POINTS (required roles share one value), COMPONENT_UNWEIGHTED.",
+  description: "Why a criterion's proposed points need a second look: SPANS_ZERO (interval includes no effect: no evidence to change, keeps its points), NEGATIVE_EFFECT, NOT_ESTIMABLE (never varies: keeps its points), RARE (95th percentile 0: keeps its points), DUPLICATE, KEPT_PENALTY (a disqualifier), SHARED_POINTS (required roles share one value), COMPONENT_UNWEIGHTED.",
 });
 
 export enum ProposalComparison { BETTER = "BETTER", MIXED = "MIXED", NOT_BETTER = "NOT_BETTER", UNKNOWN = "UNKNOWN" }
@@ -134,7 +134,9 @@ export class TrainingMetrics {
 
 @ObjectType({ simpleResolvers: true, description: "A coefficient of the final fit: log-odds of winning per unit of the criterion's value (its points)." })
 export class TrainingCoefficient {
-  @Field(() => String) criterion!: string;
+  @Field(() => String, { description: "The dataset dump's column (--dump-dataset): the rule key; committee criteria as committee.<key>." }) criterion!: string;
+  @Field(() => String, { nullable: true, description: "The criterion's key in the model." }) key!: string | null;
+  @Field(() => Float, { nullable: true, description: "The 95th percentile of its raw value (per point: a match, an event, a role) over the training deals." }) p95!: number | null;
   @Field(() => String) label!: string;
   @Field(() => ScoreComponent, { nullable: true }) component!: ScoreComponent | null;
   @Field(() => Float) estimate!: number;
@@ -146,7 +148,7 @@ export class TrainingCoefficient {
   @Field(() => Float) pValue!: number;
   @Field(() => Float) oddsRatio!: number;
   @Field(() => Boolean, { description: "The 95% interval includes 0." }) spansZero!: boolean;
-  @Field(() => Float, { nullable: true, description: "Log-odds effect at the criterion's full strength (estimate × full-strength value)." }) effect!: number | null;
+  @Field(() => Float, { nullable: true, description: "Log-odds effect at the criterion's 95th-percentile raw value (estimate × p95); estimate is per raw unit." }) effect!: number | null;
   @Field(() => Float, { nullable: true }) effectLow!: number | null;
   @Field(() => Float, { nullable: true }) effectHigh!: number | null;
 }
@@ -172,6 +174,10 @@ export class BandWinRate {
   @Field(() => Int) currentWon!: number;
   @Field(() => Int) proposedDeals!: number;
   @Field(() => Int) proposedWon!: number;
+  @Field(() => Float, { nullable: true, description: "95% Wilson interval of the current win rate." }) currentLow!: number | null;
+  @Field(() => Float, { nullable: true }) currentHigh!: number | null;
+  @Field(() => Float, { nullable: true, description: "95% Wilson interval of the proposed win rate." }) proposedLow!: number | null;
+  @Field(() => Float, { nullable: true }) proposedHigh!: number | null;
 }
 
 @ObjectType({ simpleResolvers: true, description: "A criterion, current against proposed." })
@@ -179,11 +185,13 @@ export class CriterionWeightChange {
   @Field(() => String) criterion!: string;
   @Field(() => String) label!: string;
   @Field(() => ScoreComponent) component!: ScoreComponent;
-  @Field(() => Float, { description: "Points of the 0–100 total at full strength, current model." }) before!: number;
+  @Field(() => String, { nullable: true, description: "The dataset dump's column and the coefficient's name." }) feature!: string | null;
+  @Field(() => Float, { description: "Points of the 0–100 total at the criterion's 95th-percentile raw value in the training deals, current model." }) before!: number;
   @Field(() => Float, { description: "The same, proposed." }) after!: number;
   @Field(() => Float, { description: "The rule's own points, current." }) pointsBefore!: number;
-  @Field(() => Float) pointsAfter!: number;
-  @Field(() => Float, { nullable: true }) effect!: number | null;
+  @Field(() => Float, { description: "The rule's own points, proposed (equal to pointsBefore when there is no evidence to change)." }) pointsAfter!: number;
+  @Field(() => Float, { nullable: true, description: "The 95th percentile of its raw value over the training deals." }) p95!: number | null;
+  @Field(() => Float, { nullable: true, description: "Log-odds effect at the 95th-percentile raw value." }) effect!: number | null;
   @Field(() => Float, { nullable: true }) effectLow!: number | null;
   @Field(() => Float, { nullable: true }) effectHigh!: number | null;
   @Field(() => Float, { nullable: true }) oddsRatio!: number | null;
@@ -258,6 +266,7 @@ export class WeightProposal {
   @Field(() => ProposalRecommendation) recommendation!: ProposalRecommendation;
   @Field(() => String, { nullable: true, description: "The key name that started the run or submitted the draft; it cannot review this proposal." }) author!: string | null;
   @Field(() => String, { nullable: true, description: "The submitter's reason (SUBMITTED proposals)." }) comment!: string | null;
+  @Field(() => [String], { description: "What the council must read first: a fit that is not better, thresholds that move." }) headlines!: string[];
   @Field(() => String, { description: "What changed and why, in plain language." }) summary!: string;
   @Field(() => ProposalComparison) outcome!: ProposalComparison;
   @Field(() => String) verdict!: string;
@@ -345,10 +354,10 @@ export function toTrainingRun(row: TrainingRunRow): TrainingRun {
       currentModelAuc: m.currentModelAuc, currentModelHoldoutAuc: m.currentModelHoldoutAuc, proposedModelAuc: m.proposedModelAuc,
       iterations: report.fit.iterations, converged: report.fit.converged,
     } : null,
-    coefficients: (report?.coefficients ?? []).map((c) => ({ ...c, component: c.component as ScoreComponent | null })),
+    coefficients: (report?.coefficients ?? []).map((c) => ({ ...c, key: c.key ?? null, p95: c.p95 ?? null, component: c.component as ScoreComponent | null })),
     intercept: report?.fit.intercept ? {
       ...report.fit.intercept, criterion: report.fit.intercept.name, label: "Intercept (log-odds of winning with every criterion at 0)", component: null,
-      effect: null, effectLow: null, effectHigh: null,
+      key: null, p95: null, effect: null, effectLow: null, effectHigh: null,
     } : null,
     calibration: report?.calibration.bins ?? [],
     calibrationSource: report?.calibration.source ?? null,
@@ -364,8 +373,9 @@ export function toWeightProposal(row: ProposalRow, approvalsNeeded: number): Wei
   const d = row.details;
   return {
     id: row.id, kind: row.kind as ProposalKind, status: row.status as ProposalStatus, recommendation: row.recommendation as ProposalRecommendation,
-    author: row.authorName, comment: row.comment, authorKeyId: row.authorKeyId, storedImpact: row.impact, summary: row.summary, outcome: d.outcome as ProposalComparison, verdict: d.verdict,
-    changes: d.changes.map((c) => ({ ...c, component: c.component as ScoreComponent, flags: c.flags as ProposalFlag[] })),
+    author: row.authorName, comment: row.comment, authorKeyId: row.authorKeyId, storedImpact: row.impact, summary: row.summary,
+    headlines: d.headlines ?? [], outcome: d.outcome as ProposalComparison, verdict: d.verdict,
+    changes: d.changes.map((c) => ({ ...c, feature: c.feature ?? null, p95: c.p95 ?? null, component: c.component as ScoreComponent, flags: c.flags as ProposalFlag[] })),
     componentWeights: d.componentWeights.map((w) => ({ ...w, component: w.component as ScoreComponent })),
     cutoffs: d.cutoffs, engagedThreshold: d.engagedThreshold, pointsPerLogOdds: d.pointsPerLogOdds, winRateByBand: d.winRateByBand,
     suggestedCriteria: d.suggestedCriteria.map((s) => ({ ...s, kind: s.kind as SuggestionKind })),
