@@ -7,6 +7,7 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY ml ./ml
 COPY bench ./bench
+COPY console ./console
 COPY migrations ./migrations
 RUN npm run -s build && npm prune --omit=dev
 
@@ -16,6 +17,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The console's page shell and styles (its scripts are in dist/console).
+COPY console/index.html console/console.css console/favicon.svg ./console/
 COPY migrations ./migrations
 COPY schema.graphql ./
 USER node

@@ -1,10 +1,18 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
 import type { RequestContext } from "../platform/graphql/context";
-import { ApiKey, CreatedApiKey } from "./api-key.type";
+import { ApiKey, Caller, CreatedApiKey } from "./api-key.type";
 import { Permission, Role } from "./roles";
 
 @Resolver()
 export class ApiKeyResolver {
+  @Authorized(Permission.SELF)
+  @Query(() => Caller, { description: "Who is calling: the key's name and role (any valid key may ask)." })
+  me(@Ctx() ctx: RequestContext): Caller {
+    // The auth checker has already refused a request without a principal.
+    const { keyId, name, role } = ctx.auth.principal!;
+    return { keyId, name, role };
+  }
+
   @Authorized(Permission.ADMIN)
   @Query(() => [ApiKey], { description: "Every API key, revoked ones included." })
   apiKeys(@Ctx() ctx: RequestContext): Promise<ApiKey[]> {

@@ -18,3 +18,10 @@ export class CreatedApiKey {
   @Field(() => String, { description: "The secret to send as `Authorization: Bearer <key>`. It is not stored and cannot be shown again." })
   key!: string;
 }
+
+@ObjectType({ simpleResolvers: true, description: "The API key making this request: what the console shows and offers by." })
+export class Caller {
+  @Field(() => ID, { nullable: true, description: "The key's id; null for the environment's ADMIN_API_KEY." }) keyId!: string | null;
+  @Field(() => String) name!: string;
+  @Field(() => Role) role!: Role;
+}

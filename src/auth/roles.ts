@@ -22,13 +22,15 @@ export enum Permission {
   REVIEW = "REVIEW",
   /** Manage API keys. */
   ADMIN = "ADMIN",
+  /** See which key is calling and its role (`me`): every role, so a client can tell what to offer. */
+  SELF = "SELF",
 }
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
-  VIEWER: new Set([Permission.READ]),
-  INGEST: new Set([Permission.INGEST]),
-  ANALYST: new Set([Permission.READ, Permission.ANALYZE]),
-  COUNCIL: new Set([Permission.READ, Permission.ANALYZE, Permission.REVIEW]),
+  VIEWER: new Set([Permission.SELF, Permission.READ]),
+  INGEST: new Set([Permission.SELF, Permission.INGEST]),
+  ANALYST: new Set([Permission.SELF, Permission.READ, Permission.ANALYZE]),
+  COUNCIL: new Set([Permission.SELF, Permission.READ, Permission.ANALYZE, Permission.REVIEW]),
   ADMIN: new Set(Object.values(Permission)),
 };
 

@@ -32,7 +32,8 @@ loads DEMO_ACCOUNTS demo accounts (2,000) first. Stops cleanly on Ctrl-C or SIGT
     }
     const app = await startApi(config, log, connected);
 
-    const lines = [`Quorum is serving GraphQL at ${app.url}`, `  health: ${app.url.replace(/graphql$/, "healthz")}   ready: ${app.url.replace(/graphql$/, "readyz")}`];
+    const lines = [`Quorum is serving GraphQL at ${app.url}`, `  health: ${app.url.replace(/graphql$/, "healthz")}   ready: ${app.url.replace(/graphql$/, "readyz")}`,
+      `  console: ${app.url.replace(/graphql$/, "console/")}`];
     if (demoMode) {
       const key = await demoKey(config, app.services);
       lines.push(`  demo API key (ADMIN): ${key}`, `  try: curl -s ${app.url} -H 'content-type: application/json' -H 'authorization: Bearer ${key}' \\`, `         -d '{"query":"{ accounts(first: 3) { totalCount edges { node { name domain } } } }"}'`);

@@ -15,7 +15,7 @@ export const trainCommand: Command = {
   summary: "Train on won and lost deals: a logistic model proposes re-weighted criteria for the council.",
   usage: `quorum train [--base-model-id ID | --model NAME | --model-file M.json] [--l2 X] [--seed N]
              [--holdout-share X] [--folds N] [--closed-from ISO] [--closed-to ISO] [--no-suggestions]
-             [--json] [--dump-dataset FILE.csv] [--report FILE.html]
+             [--dry-run] [--json] [--dump-dataset FILE.csv] [--report FILE.html]
 
 One row per closed deal (won = 1, lost = 0); its features are the base model's criteria as of
 the deal's creation. Fits an L2 logistic regression (holdout and k-fold cross-validation),
@@ -32,6 +32,7 @@ log-odds effect, and records everything as a training run the council reviews th
   --holdout-share  share of deals held out, 0–0.5 (default 0.25); --folds 0–20 (default 5)
   --closed-from, --closed-to   only deals closed in [from, to)
   --no-suggestions do not test fields and event types the model does not use
+  --dry-run        fit and report the would-be proposal, but write no proposal and no new version
   --json           print the full report as JSON (what GraphQL's TrainingRun.report returns)
   --dump-dataset   write the training matrix (deal, features, label) as CSV
   --report         write a self-contained HTML page for the council, with charts`,
@@ -39,7 +40,7 @@ log-odds effect, and records everything as a training run the council reviews th
     const { values } = parseOptions(argv, {
       "base-model-id": { type: "string" }, model: { type: "string" }, "model-file": { type: "string" },
       l2: { type: "string" }, seed: { type: "string" }, "holdout-share": { type: "string" }, folds: { type: "string" },
-      "closed-from": { type: "string" }, "closed-to": { type: "string" }, "no-suggestions": { type: "boolean" },
+      "closed-from": { type: "string" }, "closed-to": { type: "string" }, "no-suggestions": { type: "boolean" }, "dry-run": { type: "boolean" },
       json: { type: "boolean" }, "dump-dataset": { type: "string" }, report: { type: "string" },
     });
     const picked = ["base-model-id", "model", "model-file"].filter((k) => values[k as keyof typeof values] !== undefined);
@@ -54,6 +55,7 @@ log-odds effect, and records everything as a training run the council reviews th
       closedFrom: dateOption(values["closed-from"], "closed-from"),
       closedTo: dateOption(values["closed-to"], "closed-to"),
       suggestNewCriteria: !values["no-suggestions"],
+      propose: !values["dry-run"],
     };
     return withServices(async ({ db, services, config }) => {
       let baseModelId = values["base-model-id"];
@@ -71,7 +73,7 @@ log-odds effect, and records everything as a training run the council reviews th
       const view = (await services.training.view(outcome.run.id))!;
       if (values["dump-dataset"]) {
         const file = path.resolve(values["dump-dataset"]);
-        fs.writeFileSync(file, datasetCsv(outcome.rows, outcome.features));
+        fs.writeFileSync(file, datasetCsv(outcome.rows, outcome.raw, outcome.features));
         if (!values.json) process.stderr.write(`Wrote the training matrix (${outcome.rows.length} deals × ${outcome.features.length} criteria) to ${file}\n`);
       }
       if (values.report) {
@@ -120,11 +122,11 @@ async function storeModel(db: Database, services: Services, input: ScoringModelI
   return (await services.scoringModels.create(input, "cli")).id;
 }
 
-/** The training matrix: one row per deal, the criteria as of its creation, the label last. */
-export function datasetCsv(rows: readonly EvaluatedDeal[], features: readonly CriterionFeature[]): string {
+/** The training matrix: one row per deal, the criteria's raw values as of its creation (what the fit saw), the label last. */
+export function datasetCsv(rows: readonly EvaluatedDeal[], raw: readonly (readonly number[])[], features: readonly CriterionFeature[]): string {
   const quote = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const header = ["deal_id", "external_id", "created_at", ...features.map((f) => f.feature), "won"].map(quote).join(",");
-  const lines = rows.map((r) => [r.dealId, quote(r.externalId), r.createdAt.toISOString(), ...r.parts.map((v) => String(v)), r.won ? "1" : "0"].join(","));
+  const lines = rows.map((r, i) => [r.dealId, quote(r.externalId), r.createdAt.toISOString(), ...raw[i]!.map((v) => String(v)), r.won ? "1" : "0"].join(","));
   return `${[header, ...lines].join("\n")}\n`;
 }
 
@@ -138,18 +140,27 @@ function describe(v: TrainingRunView): string {
     `AUC: current model ${f3(m.currentModelAuc)} (holdout deals ${f3(m.currentModelHoldoutAuc)}) | fitted: cross-validated ${f3(m.crossValidation?.outOfFold.auc)}, holdout ${f3(m.holdout?.auc)} | proposed model ${f3(m.proposedModelAuc)} (in-sample)`,
   ];
   const p = v.proposal;
-  if (!p) {
+  const dry = r.dryRunProposal;
+  if (dry) {
+    lines.push("Dry run: nothing was written. The would-be proposal:", "", `${dry.verdict}`, "");
+    lines.push(...changeTable(dry.changes));
+  } else if (!p) {
     lines.push("No proposal: no criterion has a clearly positive effect on winning in these deals (see the warnings).");
   } else {
     lines.push(`Proposal ${p.id}: ${p.proposedModel?.name} v${p.proposedModel?.version} (${p.proposedModel?.status}), ${p.status}.`, "", p.summary, "");
-    const width = Math.min(44, Math.max(...p.changes.map((c) => c.label.length)));
-    lines.push(`  ${"criterion".padEnd(width)}  points of total now → proposed   odds at full strength   flags`);
-    for (const c of p.changes) {
-      const oddsText = c.effect === null ? "–" : `×${Math.exp(c.effect).toFixed(2)}`;
-      lines.push(`  ${c.label.slice(0, width).padEnd(width)}  ${c.before.toFixed(1).padStart(8)} → ${c.after.toFixed(1).padStart(8)}   ${oddsText.padStart(21)}   ${c.flags.join(" ")}`);
-    }
+    lines.push(...changeTable(p.changes));
     lines.push("", `Review: reviewWeightProposal(id: "${p.id}", decision: APPROVE|REJECT, comment: "…"); once APPROVED: activateScoringModel(id: "${p.proposedModel?.id}").`);
   }
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   return `${lines.join("\n")}\n`;
+}
+
+function changeTable(changes: NonNullable<TrainingRunView["proposal"]>["changes"]): string[] {
+  const width = Math.min(44, Math.max(...changes.map((c) => c.label.length)));
+  const lines = [`  ${"criterion".padEnd(width)}  points of total now → proposed   odds at p95 strength   flags`];
+  for (const c of changes) {
+    const oddsText = c.effect === null ? "–" : `×${Math.exp(c.effect).toFixed(2)}`;
+    lines.push(`  ${c.label.slice(0, width).padEnd(width)}  ${c.before.toFixed(1).padStart(8)} → ${c.after.toFixed(1).padStart(8)}   ${oddsText.padStart(20)}   ${c.flags.join(" ")}`);
+  }
+  return lines;
 }

@@ -1,7 +1,11 @@
+import path from "node:path";
 import type { Logger } from "pino";
 import { AccountService } from "../accounts/account.service";
 import { ApiKeyService } from "../auth/api-key.service";
+import { ConsoleSite } from "../console/console.site";
 import { ContactService } from "../contacts/contact.service";
+import { CouncilGate } from "../council/council-gate.service";
+import { CouncilService } from "../council/council.service";
 import { IngestService } from "../ingest/ingest.service";
 import { BandKpiService } from "../kpis/band-kpi.service";
 import { ConcurrencyGate } from "./db/concurrency-gate";
@@ -12,21 +16,25 @@ import { ScoringRunService } from "../scoring/scoring-run.service";
 import { ScoringService } from "../scoring/scoring.service";
 import { TrainingService } from "../training/training.service";
 import type { Config } from "./config/config";
+import { projectRoot } from "./config/paths";
 import type { Database } from "./db/database";
 
 /** Every service, built once at start and shared by HTTP requests and CLI commands. */
 export function createServices(db: Database, config: Config, log: Logger) {
+  const gate = new CouncilGate(config.councilApprovals);
   return {
     apiKeys: new ApiKeyService(db, config.adminApiKey),
     accounts: new AccountService(db, config),
     contacts: new ContactService(db, config),
     ingest: new IngestService(db, config),
-    scoringModels: new ScoringModelService(db, config.eventTypes),
+    scoringModels: new ScoringModelService(db, config.eventTypes, gate),
+    council: new CouncilService(db, gate, config.pageSize),
     scoring: new ScoringService(db, config, new ScoringRunService(db, log)),
     bandTransitions: new BandTransitionService(db, config),
     holdout: new HoldoutService(db, config),
     kpis: new BandKpiService(db, log, new ConcurrencyGate(config.reportConcurrency)),
-    training: new TrainingService(db, config, new ScoringModelService(db, config.eventTypes), log),
+    training: new TrainingService(db, config, new ScoringModelService(db, config.eventTypes, gate), log),
+    console: new ConsoleSite({ pages: path.join(projectRoot, "console"), scripts: path.join(projectRoot, "dist", "console") }),
     log,
   };
 }

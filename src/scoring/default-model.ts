@@ -1,3 +1,4 @@
+import { recordModelChange } from "../council/council-gate.service";
 import { DEFAULT_EVENT_TYPES } from "../platform/config/config";
 import type { Database } from "../platform/db/database";
 import { DEFAULT_MODEL_NAME } from "./latest-run";
@@ -96,7 +97,8 @@ export const DEFAULT_MODEL_INPUT: ScoringModelInputData = {
  * Makes sure the default model line has an ACTIVE version, so a fresh database scores out of
  * the box. Creates and activates the shipped default when the line has no active version
  * (re-using an identical stored version if there is one); never touches a line that has one.
- * Safe to call concurrently and repeatedly. Returns the active version's id.
+ * Safe to call concurrently and repeatedly. Returns the active version's id. The activation is
+ * logged in `model_changes` as a BREAK_GLASS by Quorum itself (actor "quorum", role SYSTEM).
  */
 export async function ensureDefaultModel(db: Database): Promise<string> {
   const existing = await db.query<{ id: string }>("SELECT id::text FROM scoring_models WHERE name = $1 AND status = 'ACTIVE'", [DEFAULT_MODEL_NAME]);
@@ -116,6 +118,11 @@ export async function ensureDefaultModel(db: Database): Promise<string> {
          RETURNING id::text`, [model.name, model.description, JSON.stringify(model.definition)]);
       id = inserted.rows[0]!.id;
     }
+    // Quorum's own bootstrap, not a council decision: recorded as such in the audit log.
+    await recordModelChange(client, {
+      line: model.name, kind: "BREAK_GLASS", modelId: id, actor: null,
+      reason: "bootstrap: the line had no ACTIVE version, so Quorum activated its shipped default model",
+    });
     await client.query("UPDATE scoring_models SET status = 'ACTIVE', activated_at = now(), retired_at = NULL WHERE id = $1", [id]);
     return id;
   });

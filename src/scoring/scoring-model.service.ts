@@ -1,4 +1,5 @@
 import type { PoolClient } from "pg";
+import type { ActivationRequest, CouncilGate } from "../council/council-gate.service";
 import type { Database } from "../platform/db/database";
 import { BadInputError, ConflictError, NotFoundError } from "../platform/errors/errors";
 import { isRowId } from "../platform/graphql/ids";
@@ -12,7 +13,7 @@ import { MODEL_COLUMNS, type ModelRow, type ModelStatus } from "./model.types";
  * RETIRED version is the rollback. Versions are never edited in place.
  */
 export class ScoringModelService {
-  constructor(private readonly db: Database, private readonly eventTypes: readonly string[]) {}
+  constructor(private readonly db: Database, private readonly eventTypes: readonly string[], private readonly gate: CouncilGate) {}
 
   async list(status?: ModelStatus | null, name?: string | null): Promise<ModelRow[]> {
     return this.db.query<ModelRow>(
@@ -34,28 +35,32 @@ export class ScoringModelService {
 
   /** Validates the input and stores it as the next version of its line, as a DRAFT. */
   async create(input: ScoringModelInputData, createdBy: string | null): Promise<ModelRow> {
+    return this.db.tx((client) => this.createIn(client, input, createdBy));
+  }
+
+  /** `create` in the caller's transaction (a training run writes its DRAFT and proposal together). */
+  async createIn(client: PoolClient, input: ScoringModelInputData, createdBy: string | null): Promise<ModelRow> {
     const model = normaliseModelInput(input, { eventTypes: this.eventTypes });
-    return this.db.tx(async (client) => {
-      await lockLine(client, model.name);
-      if (model.basedOnId !== null) {
-        const base = await client.query("SELECT 1 FROM scoring_models WHERE id = $1", [model.basedOnId]);
-        if (base.rowCount === 0) throw new BadInputError(`basedOnId ${model.basedOnId} is not a scoring model; pass the id of the version this one derives from, or omit it.`, { field: "basedOnId" });
-      }
-      const { rows } = await client.query<ModelRow>(
-        `INSERT INTO scoring_models AS m (name, version, status, description, based_on_id, definition, created_by)
-         SELECT $1, COALESCE(max(version), 0) + 1, 'DRAFT', $2, $3, $4, $5 FROM scoring_models WHERE name = $1
-         RETURNING ${MODEL_COLUMNS}`,
-        [model.name, model.description, model.basedOnId, JSON.stringify(model.definition), createdBy]);
-      return rows[0]!;
-    });
+    await lockLine(client, model.name);
+    if (model.basedOnId !== null) {
+      const base = await client.query("SELECT 1 FROM scoring_models WHERE id = $1", [model.basedOnId]);
+      if (base.rowCount === 0) throw new BadInputError(`basedOnId ${model.basedOnId} is not a scoring model; pass the id of the version this one derives from, or omit it.`, { field: "basedOnId" });
+    }
+    const { rows } = await client.query<ModelRow>(
+      `INSERT INTO scoring_models AS m (name, version, status, description, based_on_id, definition, created_by)
+       SELECT $1, COALESCE(max(version), 0) + 1, 'DRAFT', $2, $3, $4, $5 FROM scoring_models WHERE name = $1
+       RETURNING ${MODEL_COLUMNS}`,
+      [model.name, model.description, model.basedOnId, JSON.stringify(model.definition), createdBy]);
+    return rows[0]!;
   }
 
   /**
    * Makes a version the ACTIVE one of its line and retires the previous ACTIVE version.
-   * Activating the ACTIVE version changes nothing. A version proposed by a training run can
-   * be activated only once the council approved the proposal.
+   * Activating the ACTIVE version changes nothing. The council's gate (`CouncilGate`) decides,
+   * under the line lock and in this transaction, whether the version may go live (an approved
+   * proposal, a rollback, or an ADMIN's break-glass) and records the change.
    */
-  async activate(id: string): Promise<ModelRow> {
+  async activate(id: string, request: ActivationRequest): Promise<ModelRow> {
     if (!isRowId(id)) throw new NotFoundError("Scoring model", id);
     return this.db.tx(async (client) => {
       const found = await client.query<{ name: string }>("SELECT name FROM scoring_models WHERE id = $1", [id]);
@@ -64,20 +69,10 @@ export class ScoringModelService {
       const { rows } = await client.query<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM scoring_models m WHERE m.id = $1 FOR UPDATE`, [id]);
       const model = rows[0]!;
       if (model.status === "ACTIVE") return model;
-      const proposal = await client.query<{ status: string; training_run_id: string }>(
-        "SELECT status, training_run_id::text FROM weight_proposals WHERE proposed_model_id = $1", [id]);
-      const p = proposal.rows[0];
-      if (p && p.status !== "APPROVED") {
-        throw new ConflictError(`Model ${model.name} v${model.version} was proposed by training run ${p.training_run_id} and its proposal is ${p.status}; the council must approve it before it can be activated.`);
-      }
-      const previous = await client.query<{ id: string }>(
-        "UPDATE scoring_models SET status = 'RETIRED', retired_at = now() WHERE name = $1 AND status = 'ACTIVE' RETURNING id::text", [model.name]);
+      await this.gate.authorise(client, model, request);
+      await client.query("UPDATE scoring_models SET status = 'RETIRED', retired_at = now() WHERE name = $1 AND status = 'ACTIVE'", [model.name]);
       const updated = await client.query<ModelRow>(
         `UPDATE scoring_models m SET status = 'ACTIVE', activated_at = now(), retired_at = NULL WHERE m.id = $1 RETURNING ${MODEL_COLUMNS}`, [id]);
-      // The activation history KPI reports read "the version ACTIVE at t" from (DESIGN §5).
-      await client.query(
-        "INSERT INTO model_changes (line, kind, model_id, previous_model_id) VALUES ($1, 'ACTIVATED', $2, $3)",
-        [model.name, id, previous.rows[0]?.id ?? null]);
       return updated.rows[0]!;
     });
   }

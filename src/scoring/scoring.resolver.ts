@@ -119,9 +119,15 @@ export class ScoringResolver {
   }
 
   @Authorized(Permission.REVIEW)
-  @Mutation(() => ScoringModel, { description: "Makes a version its line's ACTIVE one and retires the previous; activating a RETIRED version rolls back." })
-  async activateScoringModel(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext): Promise<ScoringModel> {
-    return toScoringModel(await ctx.services.scoringModels.activate(id));
+  @Mutation(() => ScoringModel, {
+    description: "Makes a version its line's ACTIVE one and retires the previous. A DRAFT needs an APPROVED proposal (the council's gate); re-activating a version that was ACTIVE before is a rollback (COUNCIL); an ADMIN may bypass the gate with override: \"<reason>\" (recorded as BREAK_GLASS). Every activation is in modelChanges.",
+  })
+  async activateScoringModel(
+    @Arg("id", () => ID) id: string,
+    @Arg("override", () => String, { nullable: true, description: "ADMIN break-glass: why the council is bypassed (non-blank)." }) override: string | undefined,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ScoringModel> {
+    return toScoringModel(await ctx.services.scoringModels.activate(id, { principal: ctx.auth.principal, override: override ?? null }));
   }
 
   @Authorized(Permission.ANALYZE)

@@ -44,12 +44,15 @@ export async function runFit(job: FitJob, mode: FitMode, onProgress: FitProgress
   if (mode === "in-process") return runFitJob(job, onProgress);
   const child = startFitProcess();
   let stderr = "";
+  // Removed when the fit ends: the signal lives as long as the server, and a listener left on
+  // it would keep this job (its whole training matrix) alive after every run.
+  let abort: (() => void) | null = null;
   child.stderr?.on("data", (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4_000); });
   try {
     return await new Promise<FitJobResult>((resolve, reject) => {
       let settled = false;
       const settle = (fn: () => void) => { if (!settled) { settled = true; fn(); } };
-      const abort = () => settle(() => reject(new Error("the fit was stopped: the server is shutting down")));
+      abort = () => settle(() => reject(new Error("the fit was stopped: the server is shutting down")));
       if (signal?.aborted) return abort();
       signal?.addEventListener("abort", abort, { once: true });
       child.on("message", (message: FitProcessMessage) => {
@@ -62,6 +65,7 @@ export async function runFit(job: FitJob, mode: FitMode, onProgress: FitProgress
       child.send(job);
     });
   } finally {
+    if (abort) signal?.removeEventListener("abort", abort);
     if (child.exitCode === null && child.signalCode === null) child.kill();
   }
 }

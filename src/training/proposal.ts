@@ -2,33 +2,28 @@ import type { CoefficientEstimate, DroppedFeature } from "../../ml";
 import type { ScoringModelInputData } from "../scoring/model-validation";
 import { COMPONENTS, type Component, type ModelDefinition } from "../scoring/model.types";
 import { type CriterionFeature, ruleOf, weightOf } from "./criteria";
-
-/**
- * A criterion whose 95 % interval spans zero keeps this share of its estimated effect: the data
- * do not pin down its sign, so it is neither trusted fully nor thrown away (and it is flagged).
- * The estimate is already shrunk by the L2 penalty; this halves it once more.
- */
-export const SPANS_ZERO_FACTOR = 0.5;
+import { pointsPerUnit } from "./raw-criteria";
 
 /** What the council should notice about a criterion's proposed points. */
 export type ProposalFlag =
-  /** The 95 % interval of its effect includes 0: kept at `SPANS_ZERO_FACTOR` of its effect. */
+  /** The 95 % interval of its effect includes 0: no evidence to change, so it keeps its current points. */
   | "SPANS_ZERO"
   /**
-   * Its estimated effect on winning is negative: with an interval below 0 it becomes a penalty
-   * (fit, engagement and intent rules may take points away); otherwise (uncertain, or a committee
-   * criterion, which cannot be negative) it gets 0 points.
+   * Its estimated effect on winning is clearly negative: it becomes a penalty (fit, engagement
+   * and intent rules may take points away); a committee criterion, which cannot be negative, gets 0.
    */
   | "NEGATIVE_EFFECT"
-  /** Constant in the training deals (or never able to move): no estimate; 0 points. */
+  /** Constant in the training deals: no estimate, so it keeps its current points. */
   | "NOT_ESTIMABLE"
+  /** Its 95th percentile over the training deals is 0 (fewer than 1 in 20 deals have it): no evidence at that strength, so it keeps its points. */
+  | "RARE"
   /** An exact copy of another criterion in the training deals: that one carries the effect; this one gets 0. */
   | "DUPLICATE"
-  /** A penalty or disqualifier the data could not test: keeps its points. */
+  /** A disqualifier: it keeps its points (it decides status, not weight). */
   | "KEPT_PENALTY"
   /** The committee's required roles share one `pointsPerRole`: each gets the mean of their proposed points. */
   | "SHARED_POINTS"
-  /** Its component had no criterion with a positive effect: the component's weight is 0 and its rules keep their points. */
+  /** Its component had no criterion with a clearly positive effect: the component's weight is 0. */
   | "COMPONENT_UNWEIGHTED";
 
 /** One criterion, current against proposed. */
@@ -36,17 +31,19 @@ export interface CriterionChange {
   readonly criterion: string;
   readonly label: string;
   readonly component: Component;
-  /** The training feature (column) behind it. */
+  /** The training feature: the dataset dump's column and the coefficient's name. */
   readonly feature: string;
-  /** Points of the 0–100 total the criterion is worth at full strength: component weight × its full-strength value (signed). */
+  /** Points of the 0–100 total the criterion is worth at its 95th-percentile raw value: component weight × points per unit × p95. */
   readonly before: number;
   readonly after: number;
   /** The rule's own points: per match (fit), per event (engagement), per signal at full strength (intent), per role, the breadth bonus. */
   readonly pointsBefore: number;
   readonly pointsAfter: number;
+  /** The 95th percentile of its raw value over the training deals (see `raw-criteria.ts`). */
+  readonly p95: number;
   /**
-   * Log-odds effect on winning of the criterion at full strength (coefficient × full-strength
-   * value), with its 95 % interval; null when not estimable. `oddsRatio = e^effect`.
+   * Log-odds effect on winning of the criterion at its 95th-percentile raw value (coefficient ×
+   * p95), with its 95 % interval; null when not estimable. `oddsRatio = e^effect`.
    */
   readonly effect: number | null;
   readonly effectLow: number | null;
@@ -70,7 +67,7 @@ export interface ProposedWeights {
   readonly input: ScoringModelInputData;
   readonly changes: CriterionChange[];
   readonly weights: ComponentWeightChange[];
-  /** Points of the total per unit of log-odds: `c = 100 / Σ max(effect*, 0)`. */
+  /** Points of the total per unit of log-odds: `100 / S`, S the summed positive effects at p95. */
   readonly pointsPerLogOdds: number;
   /** The committee's engaged threshold moves with the engagement rules' overall scale. */
   readonly engagedThreshold: { readonly before: number; readonly after: number };
@@ -80,159 +77,160 @@ export interface ProposalInput {
   readonly base: { readonly id: string; readonly name: string; readonly version: number; readonly definition: ModelDefinition };
   readonly runId: string;
   readonly features: readonly CriterionFeature[];
-  /** The final fit's coefficients by feature name (features left out of the fit have none). */
+  /** The final fit's coefficients per raw unit, by feature name (features left out of the fit have none). */
   readonly coefficients: ReadonlyMap<string, CoefficientEstimate>;
   readonly dropped: ReadonlyMap<string, DroppedFeature>;
+  /** Each feature's 95th-percentile raw value over the training deals (`p95Columns`). */
+  readonly p95: ReadonlyMap<string, number>;
 }
 
 /**
- * A new version of the base model whose points are proportional to each criterion's log-odds
- * effect on winning, with the attainable total still 0–100.
+ * A new version of the base model whose points follow each criterion's effect on winning across
+ * the values it takes in the training deals (DESIGN §9), with the attainable total still 0–100.
  *
- * For criterion j with full-strength value `M_j` (see `CriterionFeature`) and coefficient `β_j`
- * per unit of its value, the effect at full strength is `δ_j = β_j × M_j`; the proposal uses
- * `δ*_j = δ_j`, halved when its interval spans zero; a negative effect stays negative (a
- * penalty) only when its interval lies below 0 and the criterion may have negative points —
- * otherwise it is 0.
- * With `S = Σ max(δ*_j, 0)`:
+ * For criterion j with coefficient `β_j` per raw unit (see `raw-criteria.ts`) and 95th-percentile
+ * raw value `q_j` over the training deals, its effect is `δ_j = β_j × q_j` log-odds. Criteria with
+ * no evidence keep their current points: an interval spanning zero ("no evidence to change"), a
+ * constant criterion, q_j = 0, and disqualifiers. A duplicate gets 0. A clearly negative effect
+ * is a penalty (a committee criterion, which cannot be negative, gets 0). With the re-weighted
+ * criteria and `S = Σ max(δ_j, 0)`:
  *
- * - component weight `w'_k = Σ_{j∈k} max(δ*_j, 0) / S`,
- * - criterion j's full-strength value inside its component `P_j = 100 × δ*_j / Σ_{i∈k} max(δ*_i, 0)`,
- *   so each component's positive criteria sum to exactly 100 and contribute `w'_k × P_j =
- *   (100 / S) × δ*_j` points of the total: **points ∝ log-odds effect**, and the total of every
- *   criterion at full strength is 100.
- * - the rule parameters are scaled by `r_j = P_j / M_j`: a fit rule's points; an engagement
- *   rule's points and both caps (|r|) — decay and role multipliers are linear, so its value
- *   scales by exactly r; an intent rule's points and cap. Required roles share one
- *   `pointsPerRole` (their mean P, which keeps the component's sum).
+ * - component weight `w'_k = Σ_{j∈k} max(δ_j, 0) / S`;
+ * - criterion j's strength at p95 inside its component `P_j = 100 × δ_j / Σ_{i∈k} max(δ_i, 0)`, so
+ *   each component's positive criteria at p95 sum to 100 and contribute `(100 / S) × δ_j` points
+ *   of the total: **points ∝ effect at the 95th percentile**; above it the engine's caps and the
+ *   component clamp at 100 keep the total within 0–100;
+ * - the rule's points per unit are `P_j / q_j`: a fit rule's points (q = 1); an engagement rule's
+ *   points per event and its caps, which stay at the same raw value (the rule's cap); an intent
+ *   rule's points and cap. Required roles share one `pointsPerRole` (the mean of their P).
  *
- * Criteria the fit could not estimate get 0 points, except penalties and disqualifiers, which
- * keep theirs. Bands, thresholds, roll-up, role multipliers and lead rules are unchanged; the
- * committee's `engagedThreshold` is multiplied by the engagement rules' overall scale
- * `Σ|r_j|·|M_j| / Σ|M_j|`, so "engaged" keeps roughly its meaning.
+ * Bands, thresholds, roll-up, role multipliers and lead rules are unchanged here (cut-offs are
+ * matched afterwards, `withMatchedCutoffs`); the committee's `engagedThreshold` is multiplied by
+ * the engagement rules' overall scale `Σ|u'_j|·q_j / Σ|u_j|·q_j`, so "engaged" keeps roughly its
+ * meaning — and says so as a headline.
  *
  * Returns null when no criterion has a clearly positive effect (one whose 95 % interval lies
  * above 0): the data then support no re-weighting.
  *
  * @example
- * // Two fit rules of 50 points (weight fit 1): effects 1.2 and 0.4 log-odds at full strength →
+ * // Two fit rules (weight fit 1), β = 1.2 and 0.4 per match, both matched by over 5% of deals (q = 1):
  * // S = 1.6; points 75 and 25; 100 / 1.6 = 62.5 points of the total per unit of log-odds.
+ * // An engagement rule with β = 0.3 per event and q = 6 events has δ = 1.8, not β × its cap.
  */
 export function proposeWeights(input: ProposalInput): ProposedWeights | null {
   const def = input.base.definition;
   type Row = {
-    f: CriterionFeature; component: Component; coef: CoefficientEstimate | null; effect: number | null; low: number | null; high: number | null;
-    used: number; flags: ProposalFlag[]; keep: boolean;
+    f: CriterionFeature; component: Component; coef: CoefficientEstimate | null; q: number; unit: number;
+    effect: number | null; low: number | null; high: number | null; used: number; flags: ProposalFlag[];
+    /** Keeps its current points (no evidence to change). */
+    keep: boolean;
   };
   const rows: Row[] = input.features.map((f) => {
-    const { component } = ruleOf(def, f.index);
-    const coef = input.coefficients.get(f.feature) ?? null;
-    const flags: ProposalFlag[] = [];
     const rule = ruleOf(def, f.index);
-    const isPenalty = f.fullStrength < 0 || (rule.kind === "fit" && def.fitRules[rule.position]!.disqualify);
-    if (!coef || f.fullStrength === 0) {
+    const component = rule.component;
+    const coef = input.coefficients.get(f.feature) ?? null;
+    const q = input.p95.get(f.feature) ?? 0;
+    const unit = pointsPerUnit(def, f.index);
+    const flags: ProposalFlag[] = [];
+    const base = { f, component, q, unit, coef: null, effect: null, low: null, high: null, used: 0, flags };
+    if (rule.kind === "fit" && def.fitRules[rule.position]!.disqualify) return { ...base, flags: ["KEPT_PENALTY"], keep: true };
+    if (!coef) {
       const drop = input.dropped.get(f.feature);
-      if (isPenalty) flags.push("KEPT_PENALTY");
-      else flags.push(drop?.reason === "duplicate" ? "DUPLICATE" : "NOT_ESTIMABLE");
-      return { f, component, coef: null, effect: null, low: null, high: null, used: 0, flags, keep: isPenalty };
+      return drop?.reason === "duplicate" ? { ...base, flags: ["DUPLICATE"], keep: false } : { ...base, flags: ["NOT_ESTIMABLE"], keep: true };
     }
-    const effect = coef.estimate * f.fullStrength;
-    const [low, high] = [coef.ciLow * f.fullStrength, coef.ciHigh * f.fullStrength].sort((a, b) => a - b) as [number, number];
-    let used = effect;
-    if (coef.spansZero) {
-      flags.push("SPANS_ZERO");
-      used *= SPANS_ZERO_FACTOR;
-    }
-    if (used < 0) {
+    const effect = coef.estimate * q;
+    const [low, high] = [coef.ciLow * q, coef.ciHigh * q].sort((a, b) => a - b) as [number, number];
+    const row = { ...base, coef, effect, low, high };
+    if (coef.spansZero) return { ...row, flags: ["SPANS_ZERO"], keep: true };
+    if (!(q > 0)) return { ...row, flags: ["RARE"], keep: true };
+    if (effect < 0) {
       flags.push("NEGATIVE_EFFECT");
-      // Only a clearly harmful criterion becomes a penalty, and only where points may be negative.
-      if (coef.spansZero || component === "COMMITTEE") used = 0;
+      // A committee criterion cannot take points away: 0.
+      return { ...row, used: component === "COMMITTEE" ? 0 : effect, keep: false };
     }
-    return { f, component, coef, effect, low, high, used, flags, keep: false };
+    return { ...row, used: effect, keep: false };
   });
 
-  const S = rows.reduce((s, r) => s + Math.max(r.used, 0), 0);
-  // Weights resting only on effects the data cannot tell from zero would be noise dressed up.
-  if (!(S > 0) || !rows.some((r) => r.coef && r.effect! > 0 && !r.coef.spansZero)) return null;
-  const positiveIn = (k: Component) => rows.filter((r) => r.component === k).reduce((s, r) => s + Math.max(r.used, 0), 0);
-  const rawWeights = Object.fromEntries(COMPONENTS.map((k) => [k, positiveIn(k) / S])) as Record<Component, number>;
-  const weights = roundWeights(rawWeights);
+  const S = rows.reduce((s, r) => s + (r.keep ? 0 : Math.max(r.used, 0)), 0);
+  if (!(S > 0) || !rows.some((r) => !r.keep && r.used > 0)) return null;
+  const positiveIn = (k: Component) => rows.filter((r) => r.component === k && !r.keep).reduce((s, r) => s + Math.max(r.used, 0), 0);
+  const weights = roundWeights(Object.fromEntries(COMPONENTS.map((k) => [k, positiveIn(k) / S])) as Record<Component, number>);
 
-  // Full-strength value of each criterion inside its component.
-  const P = rows.map((r) => {
-    if (r.keep || weights[r.component] === 0) return r.f.fullStrength;
-    return clamp((100 * r.used) / positiveIn(r.component), -100, 100);
+  // New points per raw unit; kept criteria (and every criterion of an unweighted component) keep theirs.
+  const unitAfter = rows.map((r) => {
+    if (r.keep || weights[r.component] === 0) return r.unit;
+    if (r.flags.includes("DUPLICATE") || r.used === 0) return 0;
+    return clamp((100 * r.used) / positiveIn(r.component), -100, 100) / r.q;
   });
   rows.forEach((r) => {
-    if (!r.keep && weights[r.component] === 0 && positiveIn(r.component) === 0 && r.coef) r.flags.push("COMPONENT_UNWEIGHTED");
+    if (!r.keep && weights[r.component] === 0 && r.coef) r.flags.push("COMPONENT_UNWEIGHTED");
   });
-  const scale = rows.map((r, j) => (r.f.fullStrength === 0 ? 0 : P[j]! / r.f.fullStrength));
 
-  const fitRules = def.fitRules.map((rule, i) => {
-    const j = rows.findIndex((r) => r.f.index === i);
-    return { ...rule, values: [...rule.values], points: round(rule.points * scale[j]!, 4) };
-  });
+  const fitRules = def.fitRules.map((rule, i) => ({ ...rule, values: [...rule.values], points: round(bounded(unitAfter[i]!, 100), 4) }));
   const F = def.fitRules.length;
   const E = def.engagementRules.length;
+  /** A cap stays at the same raw value: old cap ÷ old points × new points (unchanged when the rule was at 0 points). */
+  const recap = (cap: number | null, before: number, after: number) => (cap === null ? null : before === 0 ? cap : bounded(positive((cap / Math.abs(before)) * Math.abs(after)), 1000));
   const engagementRules = def.engagementRules.map((rule, i) => {
-    const r = scale[F + i]!;
-    if (r === 0) return { ...rule, eventTypes: [...rule.eventTypes], points: 0 };
+    const u = unitAfter[F + i]!;
+    if (u === rule.points) return { ...rule, eventTypes: [...rule.eventTypes] };
+    if (u === 0) return { ...rule, eventTypes: [...rule.eventTypes], points: 0 };
     return {
-      ...rule, eventTypes: [...rule.eventTypes], points: bounded(round(rule.points * r, 4), 1000),
-      capPerContact: rule.capPerContact === null ? null : bounded(positive(rule.capPerContact * Math.abs(r)), 1000),
-      capPerAccount: rule.capPerAccount === null ? null : bounded(positive(rule.capPerAccount * Math.abs(r)), 1000),
+      ...rule, eventTypes: [...rule.eventTypes], points: bounded(round(u, 4), 1000),
+      capPerContact: recap(rule.capPerContact, rule.points, u), capPerAccount: recap(rule.capPerAccount, rule.points, u),
     };
   });
   const intentRules = def.intentRules.map((rule, i) => {
-    const r = scale[F + E + i]!;
-    if (r === 0) return { ...rule, topics: [...rule.topics], points: 0 };
-    return {
-      ...rule, topics: [...rule.topics], points: bounded(round(rule.points * r, 4), 1000),
-      capPerAccount: rule.capPerAccount === null ? null : bounded(positive(rule.capPerAccount * Math.abs(r)), 1000),
-    };
+    const u = unitAfter[F + E + i]!;
+    if (u === rule.points) return { ...rule, topics: [...rule.topics] };
+    if (u === 0) return { ...rule, topics: [...rule.topics], points: 0 };
+    return { ...rule, topics: [...rule.topics], points: bounded(round(u, 4), 1000), capPerAccount: recap(rule.capPerAccount, rule.points, u) };
   });
-  const roleRows = rows.filter((r) => ruleOf(def, r.f.index).kind === "role");
-  const breadthRow = rows.find((r) => ruleOf(def, r.f.index).kind === "breadth")!;
-  const roleValue = (r: Row) => Math.max(P[rows.indexOf(r)]!, 0);
-  const pointsPerRole = weights.COMMITTEE === 0 || roleRows.length === 0
+  const roleIdx = rows.map((r, j) => j).filter((j) => ruleOf(def, rows[j]!.f.index).kind === "role");
+  const breadthIdx = rows.findIndex((r) => ruleOf(def, r.f.index).kind === "breadth");
+  const reweightedRoles = roleIdx.filter((j) => !rows[j]!.keep);
+  const pointsPerRole = weights.COMMITTEE === 0 || reweightedRoles.length === 0
     ? def.committee.pointsPerRole
-    : clamp(round(roleRows.reduce((s, r) => s + roleValue(r), 0) / roleRows.length, 4), 0, 100);
-  if (weights.COMMITTEE > 0 && roleRows.length > 1) roleRows.forEach((r) => r.flags.push("SHARED_POINTS"));
-  const breadthBonus = weights.COMMITTEE === 0 ? def.committee.breadthBonus : clamp(round(roleValue(breadthRow), 4), 0, 100);
+    : clamp(round(reweightedRoles.reduce((s, j) => s + Math.max(unitAfter[j]!, 0), 0) / reweightedRoles.length, 4), 0, 100);
+  if (weights.COMMITTEE > 0 && roleIdx.length > 1 && reweightedRoles.length > 0) roleIdx.forEach((j) => rows[j]!.flags.push("SHARED_POINTS"));
+  const breadthBonus = breadthIdx < 0 || weights.COMMITTEE === 0 || rows[breadthIdx]!.keep
+    ? def.committee.breadthBonus : clamp(round(Math.max(unitAfter[breadthIdx]!, 0), 4), 0, 100);
 
-  // "Engaged" moves with the engagement rules' overall scale.
+  // "Engaged" moves with the engagement rules' overall scale at p95.
   const engagementRows = rows.slice(F, F + E);
-  const fullSum = engagementRows.reduce((s, r) => s + Math.abs(r.f.fullStrength), 0);
-  const rho = fullSum > 0 ? engagementRows.reduce((s, r, i) => s + Math.abs(scale[F + i]!) * Math.abs(r.f.fullStrength), 0) / fullSum : 1;
+  const strengthBefore = engagementRows.reduce((s, r) => s + Math.abs(r.unit) * r.q, 0);
+  const strengthAfter = engagementRows.reduce((s, r, i) => s + Math.abs(engagementRules[i]!.points) * r.q, 0);
+  const rho = strengthBefore > 0 ? strengthAfter / strengthBefore : 1;
   const engagedThreshold = weights.ENGAGEMENT === 0 || !(rho > 0)
     ? def.committee.engagedThreshold
     : clamp(round(def.committee.engagedThreshold * rho, 2), 0.01, 100);
 
-  const newStrength = (r: Row, j: number): { after: number; pointsAfter: number; pointsBefore: number } => {
-    const rule = ruleOf(def, r.f.index);
+  const pointsAfterOf = (j: number): number => {
+    const rule = ruleOf(def, rows[j]!.f.index);
     switch (rule.kind) {
-      case "fit": return { pointsBefore: def.fitRules[rule.position]!.points, pointsAfter: fitRules[rule.position]!.points, after: fitRules[rule.position]!.points };
-      case "engagement": return { pointsBefore: def.engagementRules[rule.position]!.points, pointsAfter: engagementRules[rule.position]!.points, after: r.f.fullStrength * scale[j]! };
-      case "intent": return { pointsBefore: def.intentRules[rule.position]!.points, pointsAfter: intentRules[rule.position]!.points, after: r.f.fullStrength * scale[j]! };
-      case "role": return { pointsBefore: def.committee.pointsPerRole, pointsAfter: pointsPerRole, after: pointsPerRole };
-      case "breadth": return { pointsBefore: def.committee.breadthBonus, pointsAfter: breadthBonus, after: breadthBonus };
+      case "fit": return fitRules[rule.position]!.points;
+      case "engagement": return engagementRules[rule.position]!.points;
+      case "intent": return intentRules[rule.position]!.points;
+      case "role": return pointsPerRole;
+      case "breadth": return breadthBonus;
     }
   };
   const changes: CriterionChange[] = rows.map((r, j) => {
-    const s = newStrength(r, j);
+    const pointsAfter = pointsAfterOf(j);
     return {
       criterion: r.f.criterion.key, label: r.f.criterion.label, component: r.component, feature: r.f.feature,
-      before: round(weightOf(def, r.component) * r.f.fullStrength, 2),
-      after: round(weights[r.component] * s.after, 2),
-      pointsBefore: s.pointsBefore, pointsAfter: s.pointsAfter,
+      before: round(weightOf(def, r.component) * r.unit * r.q, 2),
+      after: round(weights[r.component] * pointsAfter * r.q, 2),
+      pointsBefore: r.unit, pointsAfter, p95: r.q,
       effect: r.effect, effectLow: r.low, effectHigh: r.high, oddsRatio: r.effect === null ? null : Math.exp(r.effect),
-      pValue: r.coef?.pValue ?? null, spansZero: r.coef?.spansZero ?? false, flags: r.flags, note: noteFor(r.flags, r.effect, r.low, r.high, r.component === "COMMITTEE"),
+      pValue: r.coef?.pValue ?? null, spansZero: r.coef?.spansZero ?? false, flags: r.flags,
+      note: noteFor(r.flags, r.effect, r.low, r.high, r.q, r.component === "COMMITTEE"),
     };
   });
 
   const modelInput: ScoringModelInputData = {
     name: input.base.name,
-    description: `Proposed by training run ${input.runId} from ${input.base.name} v${input.base.version}: points proportional to each criterion's log-odds effect on winning, as of each deal's creation.`,
+    description: `Proposed by training run ${input.runId} from ${input.base.name} v${input.base.version}: points follow each criterion's effect on winning at its 95th-percentile value in the training deals, as of each deal's creation.`,
     basedOnId: input.base.id,
     weights: { fit: weights.FIT, engagement: weights.ENGAGEMENT, intent: weights.INTENT, committee: weights.COMMITTEE },
     fitRules: fitRules.map((r) => ({ ...r, values: r.values.length ? r.values : null })),
@@ -258,22 +256,27 @@ export function proposeWeights(input: ProposalInput): ProposedWeights | null {
   };
 }
 
-function noteFor(flags: readonly ProposalFlag[], effect: number | null, low: number | null, high: number | null, penaltyZeroed: boolean): string {
+function noteFor(flags: readonly ProposalFlag[], effect: number | null, low: number | null, high: number | null, q: number, committee: boolean): string {
   const odds = (x: number) => `×${formatOdds(Math.exp(x))}`;
   const parts: string[] = [];
-  if (effect !== null && low !== null && high !== null) parts.push(`Full strength multiplies the odds of winning by ${odds(effect)} (95% interval ${odds(low)} to ${odds(high)}).`);
-  if (flags.includes("SPANS_ZERO") && !flags.includes("NEGATIVE_EFFECT")) parts.push(`The interval spans no effect, so it keeps ${SPANS_ZERO_FACTOR * 100}% of its estimated effect.`);
-  if (flags.includes("NEGATIVE_EFFECT")) {
-    parts.push(flags.includes("SPANS_ZERO") || (effect ?? 0) >= 0 || penaltyZeroed
-      ? "Deals with it were won less often, all else equal, but not clearly so: 0 points."
-      : "Deals with it were won clearly less often, all else equal: it now takes points away.");
+  if (effect !== null && low !== null && high !== null && q > 0) {
+    parts.push(`At its 95th-percentile value in the training deals (${formatValue(q)}) it multiplies the odds of winning by ${odds(effect)} (95% interval ${odds(low)} to ${odds(high)}).`);
   }
-  if (flags.includes("NOT_ESTIMABLE")) parts.push("It never varies in the training deals, so the data cannot weigh it: 0 points.");
+  if (flags.includes("SPANS_ZERO")) parts.push("The interval spans no effect: no evidence to change, so it keeps its current points.");
+  if (flags.includes("RARE")) parts.push("Fewer than 1 in 20 training deals have it, so its 95th-percentile value is 0: no evidence to change, so it keeps its current points.");
+  if (flags.includes("NEGATIVE_EFFECT")) {
+    parts.push(committee ? "Deals with it were won clearly less often, all else equal; a committee criterion cannot take points away: 0 points." : "Deals with it were won clearly less often, all else equal: it now takes points away.");
+  }
+  if (flags.includes("NOT_ESTIMABLE")) parts.push("It never varies in the training deals, so the data cannot weigh it: no evidence to change, so it keeps its current points.");
   if (flags.includes("DUPLICATE")) parts.push("It is identical to another criterion in the training deals, which carries the effect: 0 points.");
-  if (flags.includes("KEPT_PENALTY")) parts.push("A penalty or disqualifier the training deals cannot test: it keeps its points.");
+  if (flags.includes("KEPT_PENALTY")) parts.push("A disqualifier: it keeps its points.");
   if (flags.includes("SHARED_POINTS")) parts.push("Required roles share one points value: the mean of their proposed points.");
-  if (flags.includes("COMPONENT_UNWEIGHTED")) parts.push("No criterion of its component helps win deals: the component's weight is 0.");
+  if (flags.includes("COMPONENT_UNWEIGHTED")) parts.push("No criterion of its component clearly helps win deals: the component's weight is 0.");
   return parts.join(" ");
+}
+
+function formatValue(x: number): string {
+  return Number.isInteger(x) ? String(x) : x.toFixed(2);
 }
 
 function formatOdds(x: number): string {

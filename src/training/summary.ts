@@ -1,11 +1,10 @@
 import type { ModelRow } from "../scoring/model.types";
 import type { ComponentWeightChange, CriterionChange, ProposedWeights } from "./proposal";
-import { SPANS_ZERO_FACTOR } from "./proposal";
 import type { DatasetSummary, ProposalDetails, TrainingMetrics } from "./training-report";
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 const pts = (x: number) => String(Number(x.toFixed(Math.abs(x) >= 10 ? 1 : 2)));
-const odds = (effect: number | null) => (effect === null ? "" : `odds ×${Math.exp(effect) >= 10 ? Math.exp(effect).toFixed(1) : Math.exp(effect).toFixed(2)} at full strength`);
+const odds = (effect: number | null) => (effect === null ? "" : `odds ×${Math.exp(effect) >= 10 ? Math.exp(effect).toFixed(1) : Math.exp(effect).toFixed(2)} at its 95th-percentile value`);
 /** "a, b and c"; long lists name the first eight and count the rest. */
 const list = (items: string[]) => {
   const shown = items.length > 9 ? [...items.slice(0, 8), `${items.length - 8} more`] : items;
@@ -27,7 +26,7 @@ export function trainingSummary(input: {
 }): string {
   const { base, dataset: d, metrics: m, proposed, details } = input;
   const f3 = (x: number | null) => (x === null ? "n/a" : x.toFixed(3));
-  const lines: string[] = [];
+  const lines: string[] = [...(details.headlines ?? [])];
   lines.push(`Training run ${input.runId} re-weighted ${base.name} v${base.version} on ${d.deals} closed deals (${d.won} won, ${d.lost} lost), each scored as of the deal's creation, so nothing that happened later counts.`);
   const fitParts = [
     m.crossValidation ? `cross-validated AUC ${f3(m.crossValidation.outOfFold.auc)}` : null,
@@ -45,21 +44,25 @@ export function trainingSummary(input: {
   if (cuts.length) lines.push(`Biggest cuts: ${list(cuts.map(describe))}.`);
   const flagged = (flag: CriterionChange["flags"][number]) => proposed.changes.filter((c) => c.flags.includes(flag)).map((c) => c.label);
   const spans = flagged("SPANS_ZERO");
-  if (spans.length) lines.push(`Flagged: ${spans.length} criteria whose 95% interval spans no effect keep ${SPANS_ZERO_FACTOR * 100}% of their estimated effect (${list(spans)}).`);
+  if (spans.length) lines.push(`No evidence to change: ${spans.length} criteria whose 95% interval spans no effect keep their current points (${list(spans)}).`);
   const negative = proposed.changes.filter((c) => c.flags.includes("NEGATIVE_EFFECT"));
   const penalties = negative.filter((c) => c.after < 0).map((c) => c.label);
   const zeroed = negative.filter((c) => c.after >= 0).map((c) => c.label);
   if (penalties.length) lines.push(`Deals were won clearly less often with ${list(penalties)}, all else equal: ${penalties.length > 1 ? "they now take" : "it now takes"} points away.`);
-  if (zeroed.length) lines.push(`Deals were won less often with ${list(zeroed)}, all else equal, but not clearly so: 0 points.`);
+  if (zeroed.length) lines.push(`Deals were won clearly less often with ${list(zeroed)}, all else equal, but committee criteria cannot take points away: 0 points.`);
   // Criteria worth 0 points now (e.g. a breadth bonus of 0) could never move: not worth a line.
-  const missing = proposed.changes.filter((c) => (c.flags.includes("NOT_ESTIMABLE") || c.flags.includes("DUPLICATE")) && c.pointsBefore !== 0).map((c) => c.label);
-  if (missing.length) lines.push(`Not estimable from these deals (never varies, or repeats another criterion), so 0 points: ${list(missing)}.`);
+  const constant = flagged("NOT_ESTIMABLE").concat(flagged("RARE"));
+  if (constant.length) lines.push(`Not estimable from these deals (never varies, or fewer than 1 in 20 deals have it), so no evidence to change: ${list(constant)} keep their points.`);
+  const duplicates = proposed.changes.filter((c) => c.flags.includes("DUPLICATE") && c.pointsBefore !== 0).map((c) => c.label);
+  if (duplicates.length) lines.push(`Identical to another criterion in these deals, which carries the effect, so 0 points: ${list(duplicates)}.`);
   const kept = flagged("KEPT_PENALTY");
-  if (kept.length) lines.push(`Penalties the deals cannot test keep their points: ${list(kept)}.`);
-  const top = details.winRateByBand[0];
-  if (top) {
-    const rate = (r: number | null, deals: number) => (r === null ? "no deals" : `${pct(r)} of ${deals} deals`);
-    lines.push(`Win rate in the top band (${top.band}): ${rate(top.current, top.currentDeals)} under the current weights, ${rate(top.proposed, top.proposedDeals)} under the proposed ones.`);
+  if (kept.length) lines.push(`Disqualifiers keep their points: ${list(kept)}.`);
+  if (details.winRateByBand.length) {
+    // Every band, with its deal counts and a 95% interval: a top band of 10 deals says little.
+    const rate = (won: number, deals: number, low: number | null, high: number | null) =>
+      (deals === 0 ? "no deals" : `${won} of ${deals} won (${pct(won / deals)}, 95% interval ${pct(low ?? 0)}–${pct(high ?? 1)})`);
+    lines.push(`Win rate by band, current weights → proposed: ${details.winRateByBand.map((b) =>
+      `${b.band} ${rate(b.currentWon, b.currentDeals, b.currentLow, b.currentHigh)} → ${rate(b.proposedWon, b.proposedDeals, b.proposedLow, b.proposedHigh)}`).join("; ")}.`);
   }
   if (details.suggestedCriteria.length) {
     lines.push(`Suggested new criteria (not in the model yet; a real effect after correcting for the number of candidates tested): ${list(details.suggestedCriteria.slice(0, 5).map((s) => `${s.label} (${odds(s.effect)}, adjusted p ${s.adjustedPValue < 0.001 ? "< 0.001" : s.adjustedPValue.toFixed(3)})`))}.`);

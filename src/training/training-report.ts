@@ -21,6 +21,8 @@ export interface TrainingParams {
   readonly closedFrom: string | null;
   readonly closedTo: string | null;
   readonly suggestNewCriteria: boolean;
+  /** false: a dry run, which fits and reports but writes no proposal and no new version (absent in older runs: true). */
+  readonly propose?: boolean;
 }
 
 /** A criterion of the base model the fit left out, and why. */
@@ -51,11 +53,16 @@ export interface DatasetSummary {
 
 /** A coefficient of the final fit, named by its criterion, with its effect at full strength. */
 export interface CriterionCoefficient extends Omit<CoefficientEstimate, "name"> {
+  /** The dataset dump's column: the rule key, committee criteria as `committee.<key>`. */
   readonly criterion: string;
+  /** The criterion's key in the model. */
+  readonly key?: string;
   readonly label: string;
   readonly component: Component | null;
   readonly feature: string;
-  /** `estimate × full-strength value`: the log-odds change when the criterion is fully met; null for the intercept. */
+  /** The 95th percentile of its raw value over the training deals. */
+  readonly p95?: number;
+  /** `estimate × p95`: the log-odds change at the high end of the values it takes in the deals; null for the intercept. */
   readonly effect: number | null;
   readonly effectLow: number | null;
   readonly effectHigh: number | null;
@@ -92,6 +99,8 @@ export interface TrainingRunReport {
   readonly candidatesTested: number;
   /** Fields and event types the model does not use yet with a real effect (also on the proposal, when there is one). */
   readonly suggestedCriteria: SuggestedCriterion[];
+  /** A dry run's would-be proposal (`propose: false`): nothing was written for it. */
+  readonly dryRunProposal?: ProposalDetails;
 }
 
 /** Deals and win rate per band, by the current total and by the proposed one (whose band minimums may differ). */
@@ -106,6 +115,11 @@ export interface BandWinRate {
   readonly proposedDeals: number;
   readonly proposedWon: number;
   readonly proposed: number | null;
+  /** 95% Wilson intervals of the win rates (null without deals). */
+  readonly currentLow: number | null;
+  readonly currentHigh: number | null;
+  readonly proposedLow: number | null;
+  readonly proposedHigh: number | null;
 }
 
 /** A field value or event type the base model does not use that moves the odds of winning. */
@@ -145,6 +159,8 @@ export interface ProposalDetails {
   readonly cutoffs: CutoffChange[];
   readonly winRateByBand: BandWinRate[];
   readonly suggestedCriteria: SuggestedCriterion[];
+  /** What the council must not miss, first: a verdict that is not better, a threshold or band minimum that moves. */
+  readonly headlines?: string[];
   /** Is the fitted model better than the current one on the same deals, out of sample (see `compareWithCurrent`)? */
   readonly outcome: "BETTER" | "MIXED" | "NOT_BETTER" | "UNKNOWN";
   /** The same in a sentence, with the numbers. */
@@ -153,6 +169,22 @@ export interface ProposalDetails {
 
 /** A candidate is suggested when its Holm-adjusted p-value is below this. */
 export const SUGGESTION_ALPHA = 0.05;
+
+/**
+ * The 95% Wilson score interval of a proportion `won / n`: honest for small bands (10 deals)
+ * and rates near 0 or 1, where the normal approximation is not. Nulls when n = 0.
+ *
+ * @example wilson(3, 10) → [0.108, 0.603] (rounded)
+ */
+export function wilson(won: number, n: number): [number | null, number | null] {
+  if (n === 0) return [null, null];
+  const z = 1.959963984540054;
+  const p = won / n;
+  const denom = 1 + (z * z) / n;
+  const centre = (p + (z * z) / (2 * n)) / denom;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denom;
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
 
 /**
  * Win rate per band (highest band first), by each deal's band under the current and the
@@ -171,10 +203,13 @@ export function winRateByBand(
   return [...bands].reverse().map((b) => {
     const c = count(current, b.name);
     const p = count(proposed, b.name);
+    const [currentLow, currentHigh] = wilson(c.won, c.deals);
+    const [proposedLow, proposedHigh] = wilson(p.won, p.deals);
     return {
       band: b.name, minScore: b.minScore, proposedMinScore: proposedBands.find((x) => x.name === b.name)?.minScore ?? b.minScore,
       currentDeals: c.deals, currentWon: c.won, current: c.deals > 0 ? c.won / c.deals : null,
       proposedDeals: p.deals, proposedWon: p.won, proposed: p.deals > 0 ? p.won / p.deals : null,
+      currentLow, currentHigh, proposedLow, proposedHigh,
     };
   });
 }

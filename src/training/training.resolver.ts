@@ -5,7 +5,6 @@ import { JSONObject } from "../platform/graphql/scalars";
 import { modelById } from "../scoring/score.loaders";
 import { ScoringModel, toScoringModel } from "../scoring/scoring-model.type";
 import { proposalByRunId, reviewsByProposalId, trainingRunById } from "./training.loaders";
-import { APPROVALS_NEEDED } from "./training.service";
 import {
   ProposalReview, ReviewDecision, toTrainingRun, toWeightProposal, TrainingRun, TrainingRunConnection, TrainingRunInput, WeightProposal,
 } from "./training.type";
@@ -22,7 +21,7 @@ export class TrainingResolver {
   @Authorized(Permission.ANALYZE)
   @Mutation(() => TrainingRun, { description: "Starts a training run in the background and returns it QUEUED; poll trainingRun(id) for status, progress and results." })
   async startTrainingRun(@Arg("input", () => TrainingRunInput) input: TrainingRunInput, @Ctx() ctx: RequestContext): Promise<TrainingRun> {
-    return toTrainingRun(await ctx.services.training.start(input, ctx.auth.principal?.name ?? null));
+    return toTrainingRun(await ctx.services.training.start(input, ctx.auth.principal?.name ?? null, ctx.auth.principal?.keyId ?? null));
   }
 
   @Authorized(Permission.READ)
@@ -43,20 +42,7 @@ export class TrainingResolver {
   @Query(() => WeightProposal, { nullable: true })
   async weightProposal(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext): Promise<WeightProposal | null> {
     const row = await ctx.services.training.proposalById(id);
-    return row ? toWeightProposal(row, APPROVALS_NEEDED) : null;
-  }
-
-  @Authorized(Permission.REVIEW)
-  @Mutation(() => WeightProposal, {
-    description: "Records your decision on a proposal, with a comment (one decision per reviewer). APPROVED needs an APPROVE and no REJECT; only an APPROVED proposal's model can be activated.",
-  })
-  async reviewWeightProposal(
-    @Arg("id", () => ID) id: string,
-    @Arg("decision", () => ReviewDecision) decision: ReviewDecision,
-    @Arg("comment", () => String) comment: string,
-    @Ctx() ctx: RequestContext,
-  ): Promise<WeightProposal> {
-    return toWeightProposal(await ctx.services.training.review(id, decision, comment, ctx.auth.principal), APPROVALS_NEEDED);
+    return row ? toWeightProposal(row, ctx.services.council.approvalsNeeded) : null;
   }
 }
 
@@ -70,7 +56,7 @@ export class TrainingRunResolver {
   @FieldResolver(() => WeightProposal, { nullable: true, description: "The proposed re-weighting (null until SUCCEEDED, or when no criterion had a clearly positive effect)." })
   async proposal(@Root() run: TrainingRun, @Ctx() ctx: RequestContext): Promise<WeightProposal | null> {
     const row = await proposalByRunId(ctx.loaders, ctx.services).load(run.id);
-    return row ? toWeightProposal(row, APPROVALS_NEEDED) : null;
+    return row ? toWeightProposal(row, ctx.services.council.approvalsNeeded) : null;
   }
 
   @FieldResolver(() => JSONObject, { description: "Everything on the record of this run as one JSON document, for tools (what `quorum train --json` prints)." })
@@ -92,8 +78,9 @@ export class WeightProposalResolver {
     return toScoringModel((await modelById(ctx.loaders).load(p.proposedModelId))!);
   }
 
-  @FieldResolver(() => TrainingRun)
-  async trainingRun(@Root() p: WeightProposal, @Ctx() ctx: RequestContext): Promise<TrainingRun> {
+  @FieldResolver(() => TrainingRun, { nullable: true, description: "The run that proposed it (null for a SUBMITTED draft)." })
+  async trainingRun(@Root() p: WeightProposal, @Ctx() ctx: RequestContext): Promise<TrainingRun | null> {
+    if (p.trainingRunId === null) return null;
     return toTrainingRun((await trainingRunById(ctx.loaders, ctx.services).load(p.trainingRunId))!);
   }
 

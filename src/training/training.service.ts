@@ -10,12 +10,14 @@ import { decodeCursor, encodeCursor, pageSize, toPage, withLazyCount } from "../
 import { isRowId } from "../platform/graphql/ids";
 import { ensureDefaultModel } from "../scoring/default-model";
 import { DEFAULT_MODEL_NAME } from "../scoring/latest-run";
-import { normaliseModelInput } from "../scoring/model-validation";
+import { computeImpact, impactSentence } from "../council";
+import { normaliseModelInput, type ScoringModelInputData } from "../scoring/model-validation";
 import type { ModelRow } from "../scoring/model.types";
 import { bandFor } from "../scoring/scoring-math";
 import type { ScoringModelService } from "../scoring/scoring-model.service";
 import { type Candidate, discoverCandidates } from "./candidates.sql";
 import { type CriterionFeature, criterionFeatures } from "./criteria";
+import { p95Columns, rawProbes, rawValues } from "./raw-criteria";
 import type { CandidateFit, FitJob } from "./fit-job";
 import { type FitMode, runFit } from "./fit-runner";
 import { type CutoffChange, proposeWeights, type ProposedWeights, withMatchedCutoffs } from "./proposal";
@@ -41,6 +43,8 @@ export interface TrainingRunInputData {
   closedFrom?: Date | null;
   closedTo?: Date | null;
   suggestNewCriteria?: boolean | null;
+  /** false: a dry run (no proposal, no new version). */
+  propose?: boolean | null;
 }
 
 export interface TrainingRunRow {
@@ -55,16 +59,33 @@ export interface TrainingRunRow {
   readonly dataset: DatasetSummary | null;
   readonly report: TrainingRunReport | null;
   readonly startedBy: string | null;
+  /** The API key that started it (null from the CLI or ADMIN_API_KEY). */
+  readonly startedByKeyId: string | null;
   readonly createdAt: Date;
   readonly startedAt: Date | null;
   readonly finishedAt: Date | null;
 }
 
+/** TRAINED: a training run's DRAFT; SUBMITTED: a hand-written DRAFT put up for review. */
+export type ProposalKind = "TRAINED" | "SUBMITTED";
+/** NOT_RECOMMENDED: the fit was not better than the current model on the same deals. UNASSESSED: a hand-written draft. */
+export type ProposalRecommendation = "RECOMMENDED" | "NOT_RECOMMENDED" | "UNASSESSED";
+
 export interface ProposalRow {
   readonly id: string;
-  readonly trainingRunId: string;
+  readonly kind: ProposalKind;
+  /** Null for a SUBMITTED proposal. */
+  readonly trainingRunId: string | null;
   readonly proposedModelId: string;
   readonly status: ProposalStatus;
+  readonly recommendation: ProposalRecommendation;
+  /** The key that started the run or submitted the draft (it may not review it). */
+  readonly authorKeyId: string | null;
+  readonly authorName: string | null;
+  /** The submitter's reason (SUBMITTED). */
+  readonly comment: string | null;
+  /** The impact preview stored when the proposal was made (`src/council/impact.sql.ts`). */
+  readonly impact: unknown;
   readonly summary: string;
   readonly details: ProposalDetails;
   readonly createdAt: Date;
@@ -75,16 +96,13 @@ export interface ReviewRow {
   readonly id: string;
   readonly proposalId: string;
   readonly reviewer: string;
+  readonly reviewerKeyId: string | null;
+  readonly reviewerRole: string | null;
+  readonly acknowledgedNotRecommended: boolean;
   readonly decision: ReviewDecision;
   readonly comment: string;
   readonly createdAt: Date;
 }
-
-/**
- * The council's approval rule: a proposal is APPROVED once it has at least this many APPROVE
- * decisions and no REJECT; any REJECT makes it REJECTED (a veto). One decision per reviewer.
- */
-export const APPROVALS_NEEDED = 1;
 
 /** Advisory lock class of the training owners (see the `owner` column). */
 const OWNER_LOCK = 4_212_010;
@@ -92,10 +110,14 @@ const OWNER_LOCK = 4_212_010;
 const PROGRESS_EVERY_MS = 250;
 
 const RUN_COLUMNS = `r.id::text AS id, r.status, r.progress, r.stage, r.error, r.backend, r.base_model_id::text AS "baseModelId", r.params,
-  r.dataset, r.report, r.started_by AS "startedBy", r.created_at AS "createdAt", r.started_at AS "startedAt", r.finished_at AS "finishedAt"`;
-const PROPOSAL_COLUMNS = `p.id::text AS id, p.training_run_id::text AS "trainingRunId", p.proposed_model_id::text AS "proposedModelId", p.status,
+  r.dataset, r.report, r.started_by AS "startedBy", r.started_by_key_id::text AS "startedByKeyId", r.created_at AS "createdAt", r.started_at AS "startedAt", r.finished_at AS "finishedAt"`;
+/** The columns of a `ProposalRow`, from `weight_proposals p`. */
+export const PROPOSAL_COLUMNS = `p.id::text AS id, p.kind, p.training_run_id::text AS "trainingRunId", p.proposed_model_id::text AS "proposedModelId", p.status,
+  p.recommendation, p.author_key_id::text AS "authorKeyId", p.author_name AS "authorName", p.comment, p.impact,
   p.summary, p.details, p.created_at AS "createdAt", p.decided_at AS "decidedAt"`;
-const REVIEW_COLUMNS = `v.id::text AS id, v.proposal_id::text AS "proposalId", v.reviewer, v.decision, v.comment, v.created_at AS "createdAt"`;
+/** The columns of a `ReviewRow`, from `proposal_reviews v`. */
+export const REVIEW_COLUMNS = `v.id::text AS id, v.proposal_id::text AS "proposalId", v.reviewer, v.api_key_id::text AS "reviewerKeyId", v.reviewer_role AS "reviewerRole",
+  v.acknowledged_not_recommended AS "acknowledgedNotRecommended", v.decision, v.comment, v.created_at AS "createdAt"`;
 
 /** What a synchronous run (`quorum train`) hands back besides the stored run. */
 export interface TrainingOutcome {
@@ -103,6 +125,8 @@ export interface TrainingOutcome {
   readonly proposal: ProposalRow | null;
   /** The training rows (deal, features, label) for `--dump-dataset`. */
   readonly rows: readonly EvaluatedDeal[];
+  /** The training matrix: each row's raw criterion values, in `features` order (what the fit saw). */
+  readonly raw: readonly (readonly number[])[];
   readonly features: readonly CriterionFeature[];
 }
 
@@ -131,11 +155,11 @@ export class TrainingService {
   ) {}
 
   /** Validates the input, records a QUEUED run and starts it in the background. */
-  async start(input: TrainingRunInputData, startedBy: string | null): Promise<TrainingRunRow> {
+  async start(input: TrainingRunInputData, startedBy: string | null, startedByKeyId: string | null = null): Promise<TrainingRunRow> {
     if (this.stopping.signal.aborted) throw new ConflictError("The server is shutting down; start the training run again in a moment.");
     const params = await this.resolveParams(input);
     await this.holdOwnerLock();
-    const run = await this.insertRun(params, startedBy);
+    const run = await this.insertRun(params, startedBy, startedByKeyId);
     this.queue.push(run.id);
     // After this request has its answer: the run is returned QUEUED, the work happens outside it.
     setImmediate(() => { this.draining ??= this.drain(); });
@@ -150,7 +174,7 @@ export class TrainingService {
     const params = await this.resolveParams(input);
     await this.holdOwnerLock();
     try {
-      const run = await this.insertRun(params, startedBy);
+      const run = await this.insertRun(params, startedBy, null);
       return await this.execute(run.id, opts.fitMode ?? "in-process", opts.onProgress);
     } finally {
       await this.releaseOwnerLockIfIdle();
@@ -203,46 +227,6 @@ export class TrainingService {
 
   async reviewsByProposalIds(ids: readonly string[]): Promise<ReviewRow[]> {
     return this.db.query<ReviewRow>(`SELECT ${REVIEW_COLUMNS} FROM proposal_reviews v WHERE v.proposal_id = ANY($1::bigint[]) ORDER BY v.created_at, v.id`, [ids]);
-  }
-
-  /**
-   * Records a council member's decision on a proposal (one per reviewer, with a comment) and
-   * applies the approval rule (`APPROVALS_NEEDED`, any REJECT vetoes). Reviews close once the
-   * proposed model has been activated.
-   */
-  async review(proposalId: string, decision: ReviewDecision, comment: string, principal: Principal | null): Promise<ProposalRow> {
-    if (!principal) throw new ConflictError("A review needs a reviewer: call with a COUNCIL key.");
-    const text = comment.trim();
-    if (text === "") throw new BadInputError("A review needs a comment: say why you approve or reject, so the record explains the decision.", { field: "comment" });
-    if (text.length > 4_000) throw new BadInputError(`A review comment may be at most 4,000 characters (got ${text.length}).`, { field: "comment" });
-    if (!isRowId(proposalId)) throw new NotFoundError("Weight proposal", proposalId);
-    return this.db.tx(async (client) => {
-      const found = await client.query<{ status: ProposalStatus; model_status: string; name: string; version: number }>(
-        `SELECT p.status, m.status AS model_status, m.name, m.version FROM weight_proposals p JOIN scoring_models m ON m.id = p.proposed_model_id
-          WHERE p.id = $1 FOR UPDATE OF p`, [proposalId]);
-      const p = found.rows[0];
-      if (!p) throw new NotFoundError("Weight proposal", proposalId);
-      if (p.model_status !== "DRAFT") {
-        throw new ConflictError(`Model ${p.name} v${p.version} of proposal ${proposalId} has already been activated; reviews are closed. Roll back by activating the previous version.`);
-      }
-      const earlier = await client.query<{ decision: string; created_at: Date }>(
-        "SELECT decision, created_at FROM proposal_reviews WHERE proposal_id = $1 AND reviewer = $2", [proposalId, principal.name]);
-      if (earlier.rows[0]) {
-        const e = earlier.rows[0];
-        throw new ConflictError(`${principal.name} already reviewed proposal ${proposalId} (${e.decision} at ${e.created_at.toISOString()}); each reviewer decides once.`);
-      }
-      await client.query(
-        "INSERT INTO proposal_reviews (proposal_id, reviewer, api_key_id, decision, comment) VALUES ($1, $2, $3, $4, $5)",
-        [proposalId, principal.name, principal.keyId, decision, text]);
-      const [tally] = (await client.query<{ approvals: number; rejections: number }>(
-        `SELECT (count(*) FILTER (WHERE decision = 'APPROVE'))::int AS approvals, (count(*) FILTER (WHERE decision = 'REJECT'))::int AS rejections
-           FROM proposal_reviews WHERE proposal_id = $1`, [proposalId])).rows;
-      const status: ProposalStatus = tally!.rejections > 0 ? "REJECTED" : tally!.approvals >= APPROVALS_NEEDED ? "APPROVED" : "PENDING";
-      const { rows } = await client.query<ProposalRow>(
-        `UPDATE weight_proposals p SET status = $2, decided_at = CASE WHEN $2 = 'PENDING' THEN NULL WHEN p.status = $2 THEN p.decided_at ELSE now() END
-          WHERE p.id = $1 RETURNING ${PROPOSAL_COLUMNS}`, [proposalId, status]);
-      return rows[0]!;
-    });
   }
 
   /**
@@ -305,6 +289,7 @@ export class TrainingService {
       baseModelId: base.id, l2, seed, holdoutShare, folds,
       closedFrom: closedFrom?.toISOString() ?? null, closedTo: closedTo?.toISOString() ?? null,
       suggestNewCriteria: input.suggestNewCriteria ?? true,
+      propose: input.propose ?? true,
     };
   }
 
@@ -323,11 +308,11 @@ export class TrainingService {
     return model;
   }
 
-  private async insertRun(params: TrainingParams, startedBy: string | null): Promise<TrainingRunRow> {
+  private async insertRun(params: TrainingParams, startedBy: string | null, startedByKeyId: string | null): Promise<TrainingRunRow> {
     const [row] = await this.db.query<TrainingRunRow>(
-      `INSERT INTO training_runs AS r (base_model_id, status, progress, stage, params, started_by, owner)
-       VALUES ($1, 'QUEUED', 0, 'queued', $2, $3, $4) RETURNING ${RUN_COLUMNS}`,
-      [params.baseModelId, JSON.stringify(params), startedBy, this.owner]);
+      `INSERT INTO training_runs AS r (base_model_id, status, progress, stage, params, started_by, started_by_key_id, owner)
+       VALUES ($1, 'QUEUED', 0, 'queued', $2, $3, $4, $5) RETURNING ${RUN_COLUMNS}`,
+      [params.baseModelId, JSON.stringify(params), startedBy, startedByKeyId, this.owner]);
     return row!;
   }
 
@@ -357,7 +342,6 @@ export class TrainingService {
    * Failures are stored on the run (FAILED, with a message that says what to change) and rethrown.
    */
   private async execute(id: string, fitMode: FitMode, onProgress?: (fraction: number, stage: string) => void): Promise<TrainingOutcome> {
-    let createdModelId: string | null = null;
     let lastWrite = 0;
     let reported = 0;
     const progress = async (fraction: number, stage: string, force = false) => {
@@ -395,8 +379,16 @@ export class TrainingService {
           { positives: won, negatives: n - won, required: need });
       }
       const y = Uint8Array.from(rows, (r) => (r.won ? 1 : 0));
+      // The fit trains on raw criterion values (per point), so a criterion at 0 points stays estimable.
+      const probes = rawProbes(def);
+      const dealIds = rows.map((r) => r.dealId);
+      const probeParts = async (probe: ModelRow["definition"] | null) =>
+        probe ? new Map((await evaluateDeals(this.db, probe, { dealIds })).map((r) => [r.dealId, r.parts])) : null;
+      const [engagementProbe, othersProbe] = [await probeParts(probes.engagement), await probeParts(probes.others)];
+      const raw = rows.map((r) => rawValues(def, r.parts, { engagement: engagementProbe?.get(r.dealId), others: othersProbe?.get(r.dealId) }));
       const X = new Float64Array(n * p);
-      rows.forEach((r, i) => r.parts.forEach((v, j) => (X[i * p + j] = v)));
+      raw.forEach((values, i) => values.forEach((v, j) => (X[i * p + j] = v)));
+      const p95 = new Map(p95Columns(X, n, p).map((q, j) => [features[j]!.feature, q]));
 
       // 2. Candidates the model does not use yet, measured by the engine through a probe model.
       const { candidates, candidateX, candidateStats } = params.suggestNewCriteria
@@ -438,21 +430,23 @@ export class TrainingService {
       };
 
       // 4. The proposal: a DRAFT of the base model's line, re-scored on the same deals by the engine.
-      const proposed = proposeWeights({ base, runId: id, features, coefficients, dropped });
+      const proposed = proposeWeights({ base, runId: id, features, coefficients, dropped, p95 });
       let proposedRows: EvaluatedDeal[] | null = null;
-      let proposedModel: ModelRow | null = null;
+      let proposedInput: ScoringModelInputData | null = null;
+      let proposedDef: ModelRow["definition"] | null = null;
       let cutoffs: CutoffChange[] = [];
       if (proposed) {
         // Score the deals with the proposed weights, re-set bands and thresholds to keep their
-        // share of the deals, then store the version. Bands do not change totals.
+        // share of the deals. Bands do not change totals. The version is stored with its
+        // proposal, below, in one transaction.
         const draft = normaliseModelInput(proposed.input, { eventTypes: this.config.eventTypes }).definition;
         const draftRows = await evaluateDeals(this.db, draft, { dealIds: rows.map((r) => r.dealId) });
         const draftByDeal = new Map(draftRows.map((r) => [r.dealId, r]));
         const matched = withMatchedCutoffs(proposed.input, rows, rows.map((r) => draftByDeal.get(r.dealId) ?? { total: 0, fit: 0 }));
         cutoffs = matched.cutoffs;
-        proposedModel = await this.models.create(matched.input, `training run ${id}`);
-        createdModelId = proposedModel.id;
-        const bands = proposedModel.definition.bands;
+        proposedInput = matched.input;
+        proposedDef = normaliseModelInput(matched.input, { eventTypes: this.config.eventTypes }).definition;
+        const bands = proposedDef.bands;
         proposedRows = draftRows.map((r) => ({ ...r, band: bandFor(r.total, bands).name }));
       }
       const proposedByDeal = new Map((proposedRows ?? []).map((r) => [r.dealId, r]));
@@ -468,8 +462,10 @@ export class TrainingService {
         const c = coefficients.get(f.feature);
         if (!c) return [];
         const { name: _name, ...rest } = c;
-        const [low, high] = [c.ciLow * f.fullStrength, c.ciHigh * f.fullStrength].sort((a, b) => a - b) as [number, number];
-        return [{ ...rest, criterion: f.criterion.key, label: f.criterion.label, component: f.criterion.component, feature: f.feature, effect: c.estimate * f.fullStrength, effectLow: low, effectHigh: high }];
+        const q = p95.get(f.feature) ?? 0;
+        const [low, high] = [c.ciLow * q, c.ciHigh * q].sort((a, b) => a - b) as [number, number];
+        // Named as the dataset dump's column (committee criteria as committee.<key>).
+        return [{ ...rest, criterion: f.feature, key: f.criterion.key, label: f.criterion.label, component: f.criterion.component, feature: f.feature, p95: q, effect: c.estimate * q, effectLow: low, effectHigh: high }];
       });
       // Suggestions are priced on the proposal's scale (or, without one, on the same rule applied to every positive effect).
       const positiveEffects = criterionCoefficients.reduce((sum, c) => sum + Math.max(c.effect ?? 0, 0), 0);
@@ -478,6 +474,9 @@ export class TrainingService {
         : { pointsPerLogOdds: positiveEffects > 0 ? 100 / positiveEffects : 0, weights: { FIT: def.weights.fit, ENGAGEMENT: def.weights.engagement } };
       const suggestedCriteria = suggestCriteria(candidates, fit.candidates, candidateStats, n, scale);
       const warnings = [...report.warnings];
+      if (params.propose === false) {
+        warnings.push("Dry run (propose: false): the fit and the would-be proposal (report.dryRunProposal) are reported; no proposal and no new version were written.");
+      }
       if (!proposed) {
         warnings.push("No criterion has a clearly positive effect on winning in these deals (no 95% interval lies above 0), so the data support no re-weighting: no proposal was made.");
       }
@@ -496,29 +495,36 @@ export class TrainingService {
       });
 
       let proposalRow: ProposalRow | null = null;
+      let proposedModel: ModelRow | null = null;
+      const details = proposed && proposedDef && proposedRows
+        ? this.proposalDetails(proposed, def, proposedDef, cutoffs, rows, proposedByDeal, suggestedCriteria, metrics) : null;
+      // What the proposal would do to today's scores, before the write (it scores every account).
+      const impact = details && proposedDef && params.propose !== false
+        ? await this.db.tx((client) => computeImpact(client, base.name, proposedDef, new Date())) : null;
       await this.db.tx(async (client) => {
-        if (proposed && proposedModel && proposedRows) {
-          const details = this.proposalDetails(proposed, def, proposedModel.definition, cutoffs, rows, proposedByDeal, suggestedCriteria, metrics);
-          const summary = trainingSummary({ runId: id, base, dataset, metrics, proposed, details });
+        if (proposed && proposedInput && details && impact) {
+          // The DRAFT and its proposal commit together: no version without its review record.
+          proposedModel = await this.models.createIn(client, proposedInput, `training run ${id}`);
+          const summary = trainingSummary({ runId: id, base, dataset, metrics, proposed, details }) + `\n${impactSentence(impact)}`;
+          const recommendation = details.outcome === "BETTER" ? "RECOMMENDED" : "NOT_RECOMMENDED";
           const inserted = await client.query<ProposalRow>(
-            `INSERT INTO weight_proposals AS p (training_run_id, proposed_model_id, summary, details) VALUES ($1, $2, $3, $4) RETURNING ${PROPOSAL_COLUMNS}`,
-            [id, proposedModel.id, summary, JSON.stringify(jsonSafe(details))]);
+            `INSERT INTO weight_proposals AS p (kind, training_run_id, proposed_model_id, summary, details, recommendation, author_key_id, author_name, impact)
+             VALUES ('TRAINED', $1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${PROPOSAL_COLUMNS}`,
+            [id, proposedModel.id, summary, JSON.stringify(jsonSafe(details)), recommendation, run.startedByKeyId, run.startedBy, JSON.stringify(impact)]);
           proposalRow = inserted.rows[0]!;
         }
+        const storedReport: TrainingRunReport = details && params.propose === false ? { ...stored, dryRunProposal: jsonSafe(details) } : stored;
         await client.query(
           `UPDATE training_runs SET status = 'SUCCEEDED', progress = 1, stage = 'done', dataset = $2, report = $3, backend = $4, finished_at = now()
-            WHERE id = $1`, [id, JSON.stringify(jsonSafe(dataset)), JSON.stringify(stored), report.backend]);
+            WHERE id = $1`, [id, JSON.stringify(jsonSafe(dataset)), JSON.stringify(storedReport), report.backend]);
       });
       onProgress?.(1, "done");
-      this.log.info({ runId: id, deals: n, backend: report.backend, currentModelAuc: metrics.currentModelAuc, proposedModelId: proposedModel?.id }, "training run finished");
-      return { run: (await this.byId(id))!, proposal: proposalRow, rows, features };
+      this.log.info({ runId: id, deals: n, backend: report.backend, currentModelAuc: metrics.currentModelAuc, proposedModelId: (proposedModel as ModelRow | null)?.id }, "training run finished");
+      return { run: (await this.byId(id))!, proposal: proposalRow, rows, raw, features };
     } catch (err) {
       const message = err instanceof AppError ? err.message
         : this.stopping.signal.aborted ? "The server stopped while the run was in progress. Start a new training run."
           : `Training failed unexpectedly; the server log has the details (training run ${id}).`;
-      if (createdModelId !== null) {
-        await this.db.query("DELETE FROM scoring_models WHERE id = $1 AND status = 'DRAFT'", [createdModelId]).catch(() => undefined);
-      }
       await this.db.query(
         "UPDATE training_runs SET status = 'FAILED', error = $2, finished_at = now() WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')",
         [id, message.slice(0, 4_000)]).catch((e: unknown) => this.log.error({ err: e, runId: id }, "could not record the failed training run"));
@@ -563,7 +569,9 @@ export class TrainingService {
     proposed: ProposedWeights, def: ModelRow["definition"], proposedDef: ModelRow["definition"], cutoffs: CutoffChange[],
     rows: readonly EvaluatedDeal[], proposedByDeal: ReadonlyMap<string, EvaluatedDeal>, suggestedCriteria: SuggestedCriterion[], metrics: TrainingMetrics,
   ): ProposalDetails {
+    const comparison = compareWithCurrent(metrics);
     return {
+      headlines: proposalHeadlines(comparison, proposed.engagedThreshold, cutoffs),
       changes: proposed.changes,
       componentWeights: proposed.weights,
       engagedThreshold: proposed.engagedThreshold,
@@ -571,7 +579,7 @@ export class TrainingService {
       cutoffs,
       winRateByBand: winRateByBand(def.bands, proposedDef.bands, rows.map((r) => ({ band: r.band, won: r.won })), rows.map((r) => ({ band: proposedByDeal.get(r.dealId)?.band ?? r.band, won: r.won }))),
       suggestedCriteria,
-      ...compareWithCurrent(metrics),
+      ...comparison,
     };
   }
 
@@ -597,6 +605,28 @@ export class TrainingService {
     await client.query("SELECT pg_advisory_unlock($1, $2)", [OWNER_LOCK, this.owner]).catch(() => undefined);
     client.release();
   }
+}
+
+/**
+ * What the council must read first: a fit that is not better (the proposal is NOT_RECOMMENDED),
+ * and every threshold that moves — the engaged threshold and band minimums or status cut-offs.
+ */
+export function proposalHeadlines(
+  comparison: { outcome: Comparison; verdict: string },
+  engaged: { before: number; after: number },
+  cutoffs: readonly CutoffChange[],
+): string[] {
+  const out: string[] = [];
+  if (comparison.outcome !== "BETTER") out.push(`NOT RECOMMENDED: ${comparison.verdict} Approving it needs acknowledgeNotRecommended and a comment that says why.`);
+  if (engaged.before !== engaged.after) {
+    out.push(`Threshold change: a contact counts as engaged from ${engaged.after} points of decayed engagement instead of ${engaged.before}, because the engagement points are rescaled; committee coverage and breadth move with it.`);
+  }
+  const moved = cutoffs.filter((c) => c.before !== c.after);
+  if (moved.length) {
+    const name = (c: CutoffChange) => (c.name.startsWith("band:") ? `band ${c.name.slice(5)}` : c.name);
+    out.push(`Threshold change: ${moved.map((c) => `${name(c)} ${c.before} → ${c.after}`).join(", ")} (each keeps its share of the training deals under the new totals).`);
+  }
+  return out;
 }
 
 /** How the fitted model compares with the current model on the same deals, out of sample. */

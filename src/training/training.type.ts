@@ -11,19 +11,28 @@ registerEnumType(TrainingRunStatus, { name: "TrainingRunStatus", description: "Q
 export enum ProposalStatus { PENDING = "PENDING", APPROVED = "APPROVED", REJECTED = "REJECTED" }
 registerEnumType(ProposalStatus, {
   name: "ProposalStatus",
-  description: "APPROVED once at least one council member approved and none rejected; any REJECT makes it REJECTED. Only an APPROVED proposal's model can be activated.",
+  description: "APPROVED once COUNCIL_APPROVALS distinct COUNCIL keys (not its author) approved and none rejected; any REJECT makes it REJECTED, even after APPROVED, until the version is activated. Only an APPROVED proposal's model can be activated (besides a rollback or an ADMIN break-glass).",
 });
 
 export enum ReviewDecision { APPROVE = "APPROVE", REJECT = "REJECT" }
 registerEnumType(ReviewDecision, { name: "ReviewDecision" });
 
+export enum ProposalKind { TRAINED = "TRAINED", SUBMITTED = "SUBMITTED" }
+registerEnumType(ProposalKind, { name: "ProposalKind", description: "TRAINED: a training run's DRAFT. SUBMITTED: a hand-written DRAFT put up with submitModelForReview." });
+
+export enum ProposalRecommendation { RECOMMENDED = "RECOMMENDED", NOT_RECOMMENDED = "NOT_RECOMMENDED", UNASSESSED = "UNASSESSED" }
+registerEnumType(ProposalRecommendation, {
+  name: "ProposalRecommendation",
+  description: "RECOMMENDED: the fit was better than the current model on the same deals. NOT_RECOMMENDED: it was not; each approving review must set acknowledgeNotRecommended. UNASSESSED: a hand-written draft nobody measured on deals.",
+});
+
 export enum ProposalFlag {
   SPANS_ZERO = "SPANS_ZERO", NEGATIVE_EFFECT = "NEGATIVE_EFFECT", NOT_ESTIMABLE = "NOT_ESTIMABLE", DUPLICATE = "DUPLICATE",
-  KEPT_PENALTY = "KEPT_PENALTY", SHARED_POINTS = "SHARED_POINTS", COMPONENT_UNWEIGHTED = "COMPONENT_UNWEIGHTED",
+  KEPT_PENALTY = "KEPT_PENALTY", SHARED_POINTS = "SHARED_POINTS", COMPONENT_UNWEIGHTED = "COMPONENT_UNWEIGHTED", RARE = "RARE",
 }
 registerEnumType(ProposalFlag, {
   name: "ProposalFlag",
-  description: "Why a criterion's proposed points need a second look: SPANS_ZERO (interval includes no effect: half its effect), NEGATIVE_EFFECT, NOT_ESTIMABLE (never varies), DUPLICATE, KEPT_PENALTY, SHARED_POINTS (required roles share one value), COMPONENT_UNWEIGHTED.",
+  description: "Why a criterion's proposed points need a second look: SPANS_ZERO (interval includes no effect: no evidence to change, keeps its points), NEGATIVE_EFFECT, NOT_ESTIMABLE (never varies: keeps its points), RARE (95th percentile 0: keeps its points), DUPLICATE, KEPT_PENALTY (a disqualifier), SHARED_POINTS (required roles share one value), COMPONENT_UNWEIGHTED.",
 });
 
 export enum ProposalComparison { BETTER = "BETTER", MIXED = "MIXED", NOT_BETTER = "NOT_BETTER", UNKNOWN = "UNKNOWN" }
@@ -42,6 +51,7 @@ export class TrainingRunInput {
   @Field(() => Date, { nullable: true, description: "Only deals closed at or after this time." }) closedFrom?: Date;
   @Field(() => Date, { nullable: true, description: "Only deals closed before this time." }) closedTo?: Date;
   @Field(() => Boolean, { nullable: true, description: "Also test account fields and event types the model does not use (default true)." }) suggestNewCriteria?: boolean;
+  @Field(() => Boolean, { nullable: true, description: "false: a dry run that fits and reports (the would-be proposal in report.dryRunProposal) but writes no proposal and no new version (default true)." }) propose?: boolean;
 }
 
 @ObjectType({ simpleResolvers: true, description: "The options a run used, defaults filled in." })
@@ -54,6 +64,7 @@ export class TrainingParams {
   @Field(() => Date, { nullable: true }) closedFrom!: Date | null;
   @Field(() => Date, { nullable: true }) closedTo!: Date | null;
   @Field(() => Boolean) suggestNewCriteria!: boolean;
+  @Field(() => Boolean, { description: "false for a dry run." }) propose!: boolean;
 }
 
 @ObjectType({ simpleResolvers: true, description: "A criterion the fit left out." })
@@ -123,7 +134,9 @@ export class TrainingMetrics {
 
 @ObjectType({ simpleResolvers: true, description: "A coefficient of the final fit: log-odds of winning per unit of the criterion's value (its points)." })
 export class TrainingCoefficient {
-  @Field(() => String) criterion!: string;
+  @Field(() => String, { description: "The dataset dump's column (--dump-dataset): the rule key; committee criteria as committee.<key>." }) criterion!: string;
+  @Field(() => String, { nullable: true, description: "The criterion's key in the model." }) key!: string | null;
+  @Field(() => Float, { nullable: true, description: "The 95th percentile of its raw value (per point: a match, an event, a role) over the training deals." }) p95!: number | null;
   @Field(() => String) label!: string;
   @Field(() => ScoreComponent, { nullable: true }) component!: ScoreComponent | null;
   @Field(() => Float) estimate!: number;
@@ -135,7 +148,7 @@ export class TrainingCoefficient {
   @Field(() => Float) pValue!: number;
   @Field(() => Float) oddsRatio!: number;
   @Field(() => Boolean, { description: "The 95% interval includes 0." }) spansZero!: boolean;
-  @Field(() => Float, { nullable: true, description: "Log-odds effect at the criterion's full strength (estimate × full-strength value)." }) effect!: number | null;
+  @Field(() => Float, { nullable: true, description: "Log-odds effect at the criterion's 95th-percentile raw value (estimate × p95); estimate is per raw unit." }) effect!: number | null;
   @Field(() => Float, { nullable: true }) effectLow!: number | null;
   @Field(() => Float, { nullable: true }) effectHigh!: number | null;
 }
@@ -161,6 +174,10 @@ export class BandWinRate {
   @Field(() => Int) currentWon!: number;
   @Field(() => Int) proposedDeals!: number;
   @Field(() => Int) proposedWon!: number;
+  @Field(() => Float, { nullable: true, description: "95% Wilson interval of the current win rate." }) currentLow!: number | null;
+  @Field(() => Float, { nullable: true }) currentHigh!: number | null;
+  @Field(() => Float, { nullable: true, description: "95% Wilson interval of the proposed win rate." }) proposedLow!: number | null;
+  @Field(() => Float, { nullable: true }) proposedHigh!: number | null;
 }
 
 @ObjectType({ simpleResolvers: true, description: "A criterion, current against proposed." })
@@ -168,11 +185,13 @@ export class CriterionWeightChange {
   @Field(() => String) criterion!: string;
   @Field(() => String) label!: string;
   @Field(() => ScoreComponent) component!: ScoreComponent;
-  @Field(() => Float, { description: "Points of the 0–100 total at full strength, current model." }) before!: number;
+  @Field(() => String, { nullable: true, description: "The dataset dump's column and the coefficient's name." }) feature!: string | null;
+  @Field(() => Float, { description: "Points of the 0–100 total at the criterion's 95th-percentile raw value in the training deals, current model." }) before!: number;
   @Field(() => Float, { description: "The same, proposed." }) after!: number;
   @Field(() => Float, { description: "The rule's own points, current." }) pointsBefore!: number;
-  @Field(() => Float) pointsAfter!: number;
-  @Field(() => Float, { nullable: true }) effect!: number | null;
+  @Field(() => Float, { description: "The rule's own points, proposed (equal to pointsBefore when there is no evidence to change)." }) pointsAfter!: number;
+  @Field(() => Float, { nullable: true, description: "The 95th percentile of its raw value over the training deals." }) p95!: number | null;
+  @Field(() => Float, { nullable: true, description: "Log-odds effect at the 95th-percentile raw value." }) effect!: number | null;
   @Field(() => Float, { nullable: true }) effectLow!: number | null;
   @Field(() => Float, { nullable: true }) effectHigh!: number | null;
   @Field(() => Float, { nullable: true }) oddsRatio!: number | null;
@@ -231,15 +250,23 @@ export class SuggestedCriterion {
 export class ProposalReview {
   @Field(() => ID) id!: string;
   @Field(() => String, { description: "The reviewer's API key name." }) reviewer!: string;
+  @Field(() => ID, { nullable: true, description: "The reviewer's API key id (reviews count once per key)." }) reviewerKeyId!: string | null;
+  @Field(() => String, { nullable: true, description: "The reviewer's role when reviewing (only COUNCIL reviews count)." }) reviewerRole!: string | null;
+  @Field(() => Boolean, { description: "The approval acknowledged that the proposal is NOT_RECOMMENDED." }) acknowledgedNotRecommended!: boolean;
   @Field(() => ReviewDecision) decision!: ReviewDecision;
   @Field(() => String) comment!: string;
   @Field(() => Date) createdAt!: Date;
 }
 
-@ObjectType({ description: "A training run's proposed re-weighting of its base model: a DRAFT version for the council." })
+@ObjectType({ description: "A DRAFT version up for the council: a training run's re-weighting of its base model, or a hand-written draft submitted for review." })
 export class WeightProposal {
   @Field(() => ID) id!: string;
+  @Field(() => ProposalKind) kind!: ProposalKind;
   @Field(() => ProposalStatus) status!: ProposalStatus;
+  @Field(() => ProposalRecommendation) recommendation!: ProposalRecommendation;
+  @Field(() => String, { nullable: true, description: "The key name that started the run or submitted the draft; it cannot review this proposal." }) author!: string | null;
+  @Field(() => String, { nullable: true, description: "The submitter's reason (SUBMITTED proposals)." }) comment!: string | null;
+  @Field(() => [String], { description: "What the council must read first: a fit that is not better, thresholds that move." }) headlines!: string[];
   @Field(() => String, { description: "What changed and why, in plain language." }) summary!: string;
   @Field(() => ProposalComparison) outcome!: ProposalComparison;
   @Field(() => String) verdict!: string;
@@ -255,7 +282,10 @@ export class WeightProposal {
   @Field(() => Date, { nullable: true }) decidedAt!: Date | null;
   /** Not fields: resolved by loaders. */
   proposedModelId!: string;
-  trainingRunId!: string;
+  trainingRunId!: string | null;
+  authorKeyId!: string | null;
+  /** The stored impact preview (JSON), served by the `impact` field. */
+  storedImpact!: unknown;
 }
 
 @ObjectType({ description: "A training run: a logistic model of won against lost deals on the base model's criteria, and the weights it proposes." })
@@ -309,6 +339,7 @@ export function toTrainingRun(row: TrainingRunRow): TrainingRun {
       baseModelId: row.params.baseModelId ?? row.baseModelId, l2: row.params.l2 ?? TRAINING_DEFAULTS.l2, seed: row.params.seed ?? TRAINING_DEFAULTS.seed,
       holdoutShare: row.params.holdoutShare ?? TRAINING_DEFAULTS.holdoutShare, folds: row.params.folds ?? TRAINING_DEFAULTS.folds,
       suggestNewCriteria: row.params.suggestNewCriteria ?? true,
+      propose: row.params.propose ?? true,
       closedFrom: row.params.closedFrom ? new Date(row.params.closedFrom) : null, closedTo: row.params.closedTo ? new Date(row.params.closedTo) : null,
     },
     dataset: row.dataset ? {
@@ -323,10 +354,10 @@ export function toTrainingRun(row: TrainingRunRow): TrainingRun {
       currentModelAuc: m.currentModelAuc, currentModelHoldoutAuc: m.currentModelHoldoutAuc, proposedModelAuc: m.proposedModelAuc,
       iterations: report.fit.iterations, converged: report.fit.converged,
     } : null,
-    coefficients: (report?.coefficients ?? []).map((c) => ({ ...c, component: c.component as ScoreComponent | null })),
+    coefficients: (report?.coefficients ?? []).map((c) => ({ ...c, key: c.key ?? null, p95: c.p95 ?? null, component: c.component as ScoreComponent | null })),
     intercept: report?.fit.intercept ? {
       ...report.fit.intercept, criterion: report.fit.intercept.name, label: "Intercept (log-odds of winning with every criterion at 0)", component: null,
-      effect: null, effectLow: null, effectHigh: null,
+      key: null, p95: null, effect: null, effectLow: null, effectHigh: null,
     } : null,
     calibration: report?.calibration.bins ?? [],
     calibrationSource: report?.calibration.source ?? null,
@@ -341,8 +372,10 @@ export function toTrainingRun(row: TrainingRunRow): TrainingRun {
 export function toWeightProposal(row: ProposalRow, approvalsNeeded: number): WeightProposal {
   const d = row.details;
   return {
-    id: row.id, status: row.status as ProposalStatus, summary: row.summary, outcome: d.outcome as ProposalComparison, verdict: d.verdict,
-    changes: d.changes.map((c) => ({ ...c, component: c.component as ScoreComponent, flags: c.flags as ProposalFlag[] })),
+    id: row.id, kind: row.kind as ProposalKind, status: row.status as ProposalStatus, recommendation: row.recommendation as ProposalRecommendation,
+    author: row.authorName, comment: row.comment, authorKeyId: row.authorKeyId, storedImpact: row.impact, summary: row.summary,
+    headlines: d.headlines ?? [], outcome: d.outcome as ProposalComparison, verdict: d.verdict,
+    changes: d.changes.map((c) => ({ ...c, feature: c.feature ?? null, p95: c.p95 ?? null, component: c.component as ScoreComponent, flags: c.flags as ProposalFlag[] })),
     componentWeights: d.componentWeights.map((w) => ({ ...w, component: w.component as ScoreComponent })),
     cutoffs: d.cutoffs, engagedThreshold: d.engagedThreshold, pointsPerLogOdds: d.pointsPerLogOdds, winRateByBand: d.winRateByBand,
     suggestedCriteria: d.suggestedCriteria.map((s) => ({ ...s, kind: s.kind as SuggestionKind })),

@@ -39,6 +39,8 @@ interface Ctx {
   readonly server: TestServer;
   readonly admin: GraphQLClient;
   readonly defaultModelId: string;
+  /** A COUNCIL key's Authorization header (only COUNCIL keys review). */
+  readonly councilAuth: string;
 }
 
 interface MutationSpec {
@@ -58,6 +60,8 @@ interface MutationSpec {
   readonly notStored?: Readonly<Record<string, string>>;
   /** Waits for work a success started in the background. */
   settle?(ctx: Ctx, data: Row): Promise<void>;
+  /** The Authorization header to send (ADMIN_API_KEY when absent). */
+  auth?(ctx: Ctx): string;
 }
 
 const BATCH_RESULT = "{ inserted updated unchanged held stitched errors { index field message } }";
@@ -90,7 +94,8 @@ const TRAINING_READ = gql`
     trainingRun(id: $id) { status baseModel { id } params { l2 seed holdoutShare folds closedFrom closedTo suggestNewCriteria } }
   }
 `;
-const PROPOSAL_READ = gql`query FuzzProposal($id: ID!) { weightProposal(id: $id) { id status reviews { reviewer decision comment } } }`;
+const PROPOSAL_READ = gql`query FuzzProposal($id: ID!) { weightProposal(id: $id) { id status comment proposedModel { id } reviews { reviewer decision comment acknowledgedNotRecommended } } }`;
+const CHANGES_READ = gql`query FuzzChanges($line: String) { modelChanges(line: $line, first: 1) { edges { node { kind reason model { id } } } } }`;
 const KEYS_READ = gql`query FuzzKeys { apiKeys { id name role revokedAt } }`;
 const SEED_ACCOUNTS = gql`mutation FuzzSeedAccounts($input: [AccountInput!]!) { upsertAccounts(input: $input) { inserted errors { message } } }`;
 const SEED_CONTACTS = gql`mutation FuzzSeedContacts($input: [ContactInput!]!) { upsertContacts(input: $input) { inserted errors { message } } }`;
@@ -230,11 +235,25 @@ const SPECS: Record<string, MutationSpec> = {
 
   activateScoringModel: {
     selection: "{ id name version status }",
-    baseline: async (ctx, n) => ({ id: await draftModel(ctx, `fuzz-activate-${n % 7}`) }),
-    writes: ["scoring_models"],
+    // ADMIN_API_KEY: a draft without an approved proposal goes live only by break-glass, with a reason.
+    baseline: async (ctx, n) => ({ id: await draftModel(ctx, `fuzz-activate-${n % 7}`), override: "Fuzz baseline: restore service now, council review follows." }),
+    writes: ["scoring_models", "model_changes"],
     async readBack(ctx, _sent, data) {
-      const { scoringModel: m } = await ctx.admin.request<{ scoringModel: { id: string; status: string } | null }>(MODEL_READ, { id: data.id });
-      return m?.status === "ACTIVE" ? { id: m.id } : {};
+      const { scoringModel: m } = await ctx.admin.request<{ scoringModel: { id: string; name: string; status: string } | null }>(MODEL_READ, { id: data.id });
+      if (m?.status !== "ACTIVE") return {};
+      const { modelChanges } = await ctx.admin.request<{ modelChanges: { edges: { node: { kind: string; reason: string | null; model: { id: string } } }[] } }>(CHANGES_READ, { line: m.name });
+      const last = modelChanges.edges[0]?.node;
+      return last?.kind === "BREAK_GLASS" && last.model.id === m.id ? { id: m.id, override: last.reason } : { id: m.id };
+    },
+  },
+
+  submitModelForReview: {
+    selection: "{ id kind status comment }",
+    baseline: async (ctx, n) => ({ id: await draftModel(ctx, `fuzz-submit-${n % 7}`), comment: "Hand-written pricing weights for the council." }),
+    writes: ["weight_proposals", "model_changes"],
+    async readBack(ctx, _sent, data) {
+      const { weightProposal: p } = await ctx.admin.request<{ weightProposal: { comment: string | null; proposedModel: { id: string } } | null }>(PROPOSAL_READ, { id: data.id });
+      return p ? { id: p.proposedModel.id, comment: p.comment } : {};
     },
   },
 
@@ -298,13 +317,14 @@ const SPECS: Record<string, MutationSpec> = {
       const [proposal] = await db.query<{ id: string }>(
         "INSERT INTO weight_proposals (training_run_id, proposed_model_id, summary, details) VALUES ($1, $2, 'fixture', $3) RETURNING id::text AS id",
         [run!.id, modelId, JSON.stringify(details)]);
-      return { id: proposal!.id, decision: "APPROVE", comment: "The pricing weight matches what sales sees." };
+      return { id: proposal!.id, decision: "APPROVE", comment: "The pricing weight matches what sales sees.", acknowledgeNotRecommended: true };
     },
-    writes: ["proposal_reviews", "weight_proposals"],
+    auth: (ctx) => ctx.councilAuth,
+    writes: ["proposal_reviews", "weight_proposals", "model_changes"],
     async readBack(ctx, sent) {
       const { weightProposal: p } = await ctx.admin.request<{ weightProposal: { id: string; reviews: Row[] } | null }>(PROPOSAL_READ, { id: sent.id });
       const review = p?.reviews.at(-1);
-      return p && review ? { id: p.id, decision: review.decision, comment: review.comment } : {};
+      return p && review ? { id: p.id, decision: review.decision, comment: review.comment, acknowledgeNotRecommended: review.decision === "APPROVE" ? review.acknowledgedNotRecommended : sent.acknowledgeNotRecommended } : {};
     },
   },
 
@@ -343,7 +363,8 @@ beforeAll(async () => {
   await ensureDefaultModel(server.database.db);
   const admin = server.rawClient(AUTH);
   const model = await server.app.services.scoringModels.active("default");
-  ctx = { server, admin, defaultModelId: model!.id };
+  const council = await server.app.services.apiKeys.create("fuzz-council", "COUNCIL" as never);
+  ctx = { server, admin, defaultModelId: model!.id, councilAuth: `Bearer ${council.key}` };
   // What baselines refer to: a parent account, the account facts land on, a contact of it, and scores to stratify by.
   const accounts = await admin.request<{ upsertAccounts: { inserted: number } }>(SEED_ACCOUNTS, {
     input: [{ domain: PARENT, name: "Fuzz Parent" }, { domain: ACCOUNT, name: "Fuzz Account", tier: "B", isTarget: true }],
@@ -451,7 +472,7 @@ type Outcome =
 
 async function send(spec: MutationSpec, op: Operation, body: string): Promise<Outcome> {
   const before = await fingerprint(server.database.db);
-  const res = await post(server.url, AUTH, body);
+  const res = await post(server.url, spec.auth?.(ctx) ?? AUTH, body);
   const errors = res.json?.errors ?? [];
   const data = res.json?.data?.[op.field] as Row | null | undefined;
   if (res.status < 500 && errors.length === 0 && data && spec.settle) await spec.settle(ctx, data);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gql, type GraphQLClient } from "graphql-request";
 import type { Database } from "../../src/platform/db/database";
+import { activateThroughCouncil } from "../support/council";
 import { startTestServer, type TestServer } from "../support/server";
 import {
   account, contact, createModel, daysBefore, events, hoursAfter, intent, modelInput, points, rule, runScoring, scoreIn, sumOf, T,
@@ -295,7 +296,7 @@ describe("buying committee", () => {
     expect(points(s, "breadth", "COMMITTEE")).toBe(30);
 
     // The committee view reads the same snapshots once the line is active.
-    await client.request(gql`mutation($id: ID!) { activateScoringModel(id: $id) { id } }`, { id: s.model.id });
+    await activateThroughCouncil(server, s.model.id);
     const view = await client.request<{ account: { buyingCommittee: { engagedContacts: number; missingRequiredRoles: string[]; coverage: number; members: { contact: { email: string }; engaged: boolean; engagement: number }[] } } }>(
       gql`query { account(domain: "committee.test") { buyingCommittee(model: "committee") { engagedContacts missingRequiredRoles coverage members { contact { email } engaged engagement } } } }`);
     const committee = view.account.buyingCommittee;
@@ -385,7 +386,7 @@ describe("lead scores", () => {
         thresholds: { nurture: 10, mql: 30, sql: 70, minFit: 0 },
       },
     }));
-    await client.request(gql`mutation($id: ID!) { activateScoringModel(id: $id) { id } }`, { id: modelId });
+    await activateThroughCouncil(server, modelId);
     const run = await runScoring(client, { model: "leads", asOf: T });
     expect(run.contactsScored).toBe(3); // vp, ic, intern: the contacts with counted engagement
 

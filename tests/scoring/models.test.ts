@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClientError, gql, type GraphQLClient } from "graphql-request";
 import { Role } from "../../src/auth/roles";
 import { DEFAULT_MODEL_INPUT, ensureDefaultModel } from "../../src/scoring/default-model";
+import { activateThroughCouncil, COUNCIL_REVIEW, keyClient } from "../support/council";
 import { errorCode, startTestServer, type TestServer } from "../support/server";
 import { ACTIVATE_MODEL, CREATE_MODEL, modelInput, rule } from "./support";
 
@@ -62,8 +63,8 @@ describe("model versions", () => {
     expect([v1.version, v1.status, v2.version, v2.status]).toEqual([1, "DRAFT", 2, "DRAFT"]);
     await analyst.request(CREATE_MODEL, { input: modelInput("product-b") }); // another line, scored side by side
 
-    await council.request(ACTIVATE_MODEL, { id: v1.id });
-    await council.request(ACTIVATE_MODEL, { id: v2.id });
+    await activateThroughCouncil(server, v1.id);
+    await activateThroughCouncil(server, v2.id);
     let lines = (await viewer.request<{ scoringModels: { id: string; status: string; version: number; basedOn: { id: string } | null; retiredAt: string | null }[] }>(MODELS, { name: "product-a" })).scoringModels;
     expect(lines.map((m) => [m.version, m.status])).toEqual([[2, "ACTIVE"], [1, "RETIRED"]]);
     expect(lines[0]!.basedOn?.id).toBe(v1.id);
@@ -90,9 +91,14 @@ describe("model versions", () => {
     const id = (await analyst.request<{ createScoringModel: { id: string } }>(CREATE_MODEL, { input: modelInput("proposed") })).createScoringModel.id;
     const db = server.database.db;
     const [run] = await db.query<{ id: string }>("INSERT INTO training_runs (base_model_id) VALUES ($1) RETURNING id::text", [id]);
-    await db.query("INSERT INTO weight_proposals (training_run_id, proposed_model_id, summary) VALUES ($1, $2, 'test')", [run!.id, id]);
+    const details = { outcome: "BETTER", verdict: "fixture", changes: [], componentWeights: [], cutoffs: [], engagedThreshold: { before: 10, after: 10 }, pointsPerLogOdds: 1, winRateByBand: [], suggestedCriteria: [] };
+    await db.query("INSERT INTO weight_proposals (training_run_id, proposed_model_id, summary, details) VALUES ($1, $2, 'test', $3)", [run!.id, id, JSON.stringify(details)]);
     expect(await errorCode(council.request(ACTIVATE_MODEL, { id }))).toBe("CONFLICT");
-    await db.query("UPDATE weight_proposals SET status = 'APPROVED' WHERE proposed_model_id = $1", [id]);
+    const [proposal] = await db.query<{ id: string }>("SELECT id::text FROM weight_proposals WHERE proposed_model_id = $1", [id]);
+    for (const name of ["council-1", "council-2"]) {
+      const { client } = await keyClient(server, name, Role.COUNCIL);
+      await client.request(COUNCIL_REVIEW, { id: proposal!.id, decision: "APPROVE", comment: "approved" });
+    }
     const res = await council.request<{ activateScoringModel: { status: string } }>(ACTIVATE_MODEL, { id });
     expect(res.activateScoringModel.status).toBe("ACTIVE");
   });

@@ -3,9 +3,10 @@ import { ClientError, gql, type GraphQLClient } from "graphql-request";
 import { Client } from "pg";
 import { Role } from "../../src/auth/roles";
 import type { Database } from "../../src/platform/db/database";
+import { activateThroughCouncil } from "../support/council";
 import { errorCode, startTestServer, type TestServer } from "../support/server";
 import {
-  ACTIVATE_MODEL, account, contact, createModel, CURRENT_SCORE, daysBefore, events, hoursAfter, modelInput, rule, runScoring, SCORE_HISTORY,
+  account, contact, createModel, CURRENT_SCORE, daysBefore, events, hoursAfter, modelInput, rule, runScoring, SCORE_HISTORY,
   type Run, type Score,
 } from "./support";
 
@@ -33,7 +34,7 @@ async function activeLine(name: string, type = "demo_request"): Promise<string> 
     engagementRules: [rule("demo", [type], 40)],
     thresholds: { nurture: 20, mqa: 35, sqa: 60, minFit: 0, minEngagedContacts: 0 },
   }));
-  await admin.request(ACTIVATE_MODEL, { id });
+  await activateThroughCouncil(server, id);
   return id;
 }
 
@@ -188,7 +189,7 @@ describe("bands, transitions and SLAs", () => {
       engagementRules: [rule("demo", ["demo_request"], 40, { lookbackDays: 7 })],
       thresholds: { nurture: 20, mqa: 35, sqa: 60, minFit: 0, minEngagedContacts: 0 },
     }));
-    await admin.request(ACTIVATE_MODEL, { id: v2 });
+    await activateThroughCouncil(server, v2);
     const r3 = await runScoring(analyst, { model: "sla", asOf: t3 });
     // down: Hot → Cold and SQA → UNQUALIFIED; pending: Cold → Hot and → SQA; first.test (a request a day ago): → Warm and → MQA
     expect(r3.transitions).toBe(6);

@@ -22,7 +22,8 @@ export const TRAINING_RUN_FIELDS = gql`
 
 export const PROPOSAL_FIELDS = gql`
   fragment ProposalFields on WeightProposal {
-    id status summary outcome verdict approvalsNeeded createdAt decidedAt pointsPerLogOdds
+    id kind status recommendation author summary outcome verdict approvalsNeeded approvals approvalsMissing createdAt decidedAt pointsPerLogOdds
+    impact { asOf activeModelId accounts bandMatrix { from to accounts } targetMovesCount targetMoves(first: 500) { domain name from to } newlySqa noLongerSqa newlyMqa noLongerMqa slaClocksStarted }
     proposedModel { id name version status basedOn { id } weights { fit engagement intent committee } bands { name minScore } }
     changes { criterion label component before after pointsBefore pointsAfter effect effectLow effectHigh oddsRatio pValue spansZero flags note }
     componentWeights { component before after }
@@ -30,7 +31,7 @@ export const PROPOSAL_FIELDS = gql`
     engagedThreshold { before after }
     winRateByBand { band minScore proposedMinScore current proposed currentDeals currentWon proposedDeals proposedWon }
     suggestedCriteria { kind label field operator value min eventType deals share winRateWith winRateWithout effect oddsRatio pValue adjustedPValue suggestedPoints rule }
-    reviews { id reviewer decision comment createdAt }
+    reviews { id reviewer reviewerKeyId reviewerRole acknowledgedNotRecommended decision comment createdAt }
   }
 `;
 
@@ -52,8 +53,8 @@ export const TRAINING_RUNS = gql`
 `;
 
 export const REVIEW = gql`
-  mutation Review($id: ID!, $decision: ReviewDecision!, $comment: String!) {
-    reviewWeightProposal(id: $id, decision: $decision, comment: $comment) { ...ProposalFields trainingRun { id } }
+  mutation Review($id: ID!, $decision: ReviewDecision!, $comment: String!, $ack: Boolean) {
+    reviewWeightProposal(id: $id, decision: $decision, comment: $comment, acknowledgeNotRecommended: $ack) { ...ProposalFields trainingRun { id } }
   }
   ${PROPOSAL_FIELDS}
 `;
@@ -67,7 +68,8 @@ export interface Coefficient {
   pValue: number; oddsRatio: number; spansZero: boolean; effect: number | null; effectLow: number | null; effectHigh: number | null;
 }
 export interface Proposal {
-  id: string; status: string; summary: string; outcome: string; verdict: string; approvalsNeeded: number; decidedAt: string | null; pointsPerLogOdds: number;
+  id: string; kind: string; status: string; recommendation: string; author: string | null; approvals: number; approvalsMissing: number;
+  impact: Impact | null; summary: string; outcome: string; verdict: string; approvalsNeeded: number; decidedAt: string | null; pointsPerLogOdds: number;
   proposedModel: { id: string; name: string; version: number; status: string; basedOn: { id: string } | null; weights: Record<string, number>; bands: { name: string; minScore: number }[] };
   changes: { criterion: string; label: string; component: string; before: number; after: number; pointsBefore: number; pointsAfter: number; effect: number | null; spansZero: boolean; flags: string[]; note: string }[];
   componentWeights: { component: string; before: number; after: number }[];
@@ -75,6 +77,11 @@ export interface Proposal {
   winRateByBand: { band: string; current: number | null; proposed: number | null; currentDeals: number; currentWon: number; proposedDeals: number; proposedWon: number }[];
   suggestedCriteria: { kind: string; label: string; adjustedPValue: number; rule: Record<string, unknown> }[];
   reviews: { id: string; reviewer: string; decision: string; comment: string; createdAt: string }[];
+}
+export interface Impact {
+  asOf: string; activeModelId: string | null; accounts: number; bandMatrix: { from: string | null; to: string | null; accounts: number }[];
+  targetMovesCount: number; targetMoves: { domain: string; name: string; from: string | null; to: string | null }[];
+  newlySqa: number; noLongerSqa: number; newlyMqa: number; noLongerMqa: number; slaClocksStarted: number;
 }
 export interface Run {
   id: string; status: string; progress: number; stage: string | null; error: string | null; backend: string | null; startedBy: string | null;

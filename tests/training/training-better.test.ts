@@ -12,6 +12,7 @@ import { loadDemo } from "../../src/demo/demo.loader";
 import { DEFAULT_MODEL_INPUT } from "../../src/scoring/default-model";
 import type { ModelDefinition } from "../../src/scoring/model.types";
 import { evaluateDeals } from "../../src/training/training-set.sql";
+import { keyClient } from "../support/council";
 import { startTestServer, type TestServer } from "../support/server";
 import { ACTIVATE, CREATE_MODEL, type Proposal, REVIEW, type Run, START_TRAINING, waitForRun } from "./documents";
 
@@ -95,8 +96,11 @@ describe("a better model", () => {
     expect(current.length).toBeGreaterThan(50);
     expect(auc(proposed.map((r) => r.total), labels)).toBeGreaterThan(auc(current.map((r) => r.total), labels) + 0.05);
 
-    // The council approves; the proposed version becomes the line's ACTIVE one.
-    const review = await council.request<{ reviewWeightProposal: Proposal }>(REVIEW, { id: p.id, decision: "APPROVE", comment: "Better in cross-validation, on the holdout and on later deals." });
+    // The council (two members, the default COUNCIL_APPROVALS) approves; the proposed version becomes the line's ACTIVE one.
+    expect(p.recommendation).toBe("RECOMMENDED");
+    await council.request(REVIEW, { id: p.id, decision: "APPROVE", comment: "Better in cross-validation, on the holdout and on later deals." });
+    const second = (await keyClient(server, "council-second", Role.COUNCIL)).client;
+    const review = await second.request<{ reviewWeightProposal: Proposal }>(REVIEW, { id: p.id, decision: "APPROVE", comment: "Agreed: better on later deals too." });
     expect(review.reviewWeightProposal.status).toBe("APPROVED");
     await council.request(ACTIVATE, { id: p.proposedModel.id });
     const active = await analyst.request<{ activeScoringModel: { id: string; version: number; status: string } }>(ACTIVE, { name: "hunches" });

@@ -21,6 +21,8 @@ export interface Config {
   readonly requestTimeoutMs: number;
   /** KPI reports computed at once; more wait their turn (each takes a core for a while at 100k accounts). */
   readonly reportConcurrency: number;
+  /** Distinct COUNCIL keys whose APPROVE a proposal needs before its version may go live (DESIGN §9). */
+  readonly councilApprovals: number;
   readonly slowOperationMs: number;
   readonly introspection: boolean;
   /** Bounds on one GraphQL request. */
@@ -76,6 +78,7 @@ export function loadConfig(env: Env = process.env): Config {
     statementTimeoutMs: read.int("STATEMENT_TIMEOUT_MS", 120_000, 100, 3_600_000),
     requestTimeoutMs: read.int("REQUEST_TIMEOUT_MS", 150_000, 100, 3_600_000),
     reportConcurrency: read.int("REPORT_CONCURRENCY", 4, 1, 256),
+    councilApprovals: read.int("COUNCIL_APPROVALS", 2, 1, 20),
     slowOperationMs: read.int("SLOW_OPERATION_MS", 1_000, 1, 3_600_000),
     introspection: read.bool("INTROSPECTION", nodeEnv !== "production"),
     limits: {

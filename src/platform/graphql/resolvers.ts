@@ -2,6 +2,7 @@ import type { NonEmptyArray } from "type-graphql";
 import { AccountResolver } from "../../accounts/account.resolver";
 import { ApiKeyResolver } from "../../auth/api-key.resolver";
 import { ContactResolver } from "../../contacts/contact.resolver";
+import { CouncilResolver, ModelChangeResolver, ProposalCouncilResolver, ProposalImpactResolver } from "../../council/council.resolver";
 import { IngestResolver } from "../../ingest/ingest.resolver";
 import { BandKpiResolver } from "../../kpis/band-kpi.resolver";
 import { HoldoutResolver } from "../../kpis/holdout.resolver";
@@ -25,4 +26,5 @@ export const resolvers: NonEmptyArray<Function> = [
   HoldoutResolver,
   BandKpiResolver,
   TrainingResolver, TrainingRunResolver, WeightProposalResolver,
+  CouncilResolver, ProposalCouncilResolver, ModelChangeResolver, ProposalImpactResolver,
 ];

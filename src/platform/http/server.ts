@@ -26,7 +26,7 @@ export interface HttpServer {
 interface Deps { config: Config; db: Database; services: Services; log: Logger }
 
 /**
- * A plain Node HTTP server in front of Apollo: `/graphql`, `/healthz`, `/readyz`. Owning the
+ * A plain Node HTTP server in front of Apollo: `/graphql`, `/healthz`, `/readyz`, and the console's static files under `/console`. Owning the
  * handler keeps the hot path short and lets us enforce body-size and time limits ourselves.
  */
 export async function startHttpServer(deps: Deps, listen: { host: string; port: number }): Promise<HttpServer> {
@@ -89,6 +89,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, apoll
   const url = new URL(req.url ?? "/", "http://localhost");
   if (url.pathname === "/healthz") return send(res, 200, { status: "ok" });
   if (url.pathname === "/readyz") return ready(res, deps);
+  if (deps.services.console.handles(url.pathname)) return deps.services.console.serve(req, res, url.pathname);
   if (url.pathname !== "/graphql") return send(res, 404, { error: "Not found: the API is at /graphql" });
   if (req.method !== "GET" && req.method !== "POST") {
     res.setHeader("allow", "GET, POST");
