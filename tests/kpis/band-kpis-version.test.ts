@@ -1,6 +1,6 @@
 /**
  * The version Sales acted on: an account's band at `from` comes from the version that was
- * ACTIVE at `from` (read from the model_changes activation history that activateScoringModel
+ * ACTIVE at `from` (read from the model_changes activation history that the council's gate
  * writes), so activating and re-scoring later leaves a past window's bands as they were;
  * `modelId` names another version explicitly, and the report says which it used and why.
  */
@@ -9,7 +9,8 @@ import { gql, type GraphQLClient } from "graphql-request";
 import { Role } from "../../src/auth/roles";
 import { insertRows } from "../support/fixtures";
 import { errorCode, startTestServer, type TestServer } from "../support/server";
-import { ACTIVATE_MODEL, CREATE_MODEL, modelInput, RUN_SCORING } from "../scoring/support";
+import { activateThroughCouncil } from "../support/council";
+import { CREATE_MODEL, modelInput, RUN_SCORING } from "../scoring/support";
 
 const REPORT = gql`
   query Version($input: BandKpiInput!) {
@@ -52,12 +53,12 @@ beforeAll(async () => {
 afterAll(async () => { await server?.stop(); });
 
 const create = async (input: Record<string, unknown>) => (await admin.request<{ createScoringModel: { id: string } }>(CREATE_MODEL, { input })).createScoringModel.id;
-const activate = async (id: string) => admin.request(ACTIVATE_MODEL, { id });
+const activate = async (id: string) => activateThroughCouncil(server, id);
 const score = async (modelId: string, asOf: Date) => admin.request(RUN_SCORING, { modelId, asOf: asOf.toISOString() });
 const report = async (input: Record<string, unknown>) => (await admin.request<{ bandKpis: Report }>(REPORT, { input: { model: "tiered", bootstrapIterations: 100, ...input } })).bandKpis;
 const bands = (r: Report) => Object.fromEntries(r.groups.map((g) => [g.band, [g.treated.accounts, g.holdout.accounts]]));
 const activatedAt = async (modelId: string) => (await server.database.db.query<{ at: Date }>(
-  "SELECT at FROM model_changes WHERE model_id = $1 AND kind = 'ACTIVATED' ORDER BY at DESC LIMIT 1", [modelId]))[0]!.at;
+  "SELECT at FROM model_changes WHERE model_id = $1 AND kind IN ('ACTIVATED', 'ROLLBACK', 'BREAK_GLASS') ORDER BY at DESC LIMIT 1", [modelId]))[0]!.at;
 
 describe("bandKpis: the version Sales acted on", () => {
   let v1: string;
@@ -65,14 +66,14 @@ describe("bandKpis: the version Sales acted on", () => {
   let from: Date;
   let before: Report;
 
-  it("bands a window by the version ACTIVE at its start, as recorded by activateScoringModel", async () => {
+  it("bands a window by the version ACTIVE at its start, as recorded when the council activated it", async () => {
     v1 = await create(tiered("A", "B"));
     await activate(v1);
     from = new Date((await activatedAt(v1)).getTime() + 1);
     await score(v1, from);
     before = await report({ from: from.toISOString(), to: new Date(from.getTime() + 30 * 86_400_000).toISOString() });
     expect(before).toMatchObject({ modelId: v1, modelVersion: 1, versionSource: "ACTIVE_AT_FROM", asOfRun: { modelVersion: 1 } });
-    expect(before.versionReason).toMatch(new RegExp(`^tiered v1, the version ACTIVE at ${from.toISOString()} \\(activated \\S+\\): the bands Sales acted on\\.$`));
+    expect(before.versionReason).toMatch(new RegExp(`^tiered v1, the version ACTIVE at ${from.toISOString()} \\(activated \\S+ by council-approver-${v1}-1\\): the bands Sales acted on\\.$`));
     expect(before.bandRule).toMatch(/latest tiered v1 \(the version ACTIVE at the window's start\) score/);
     expect(bands(before)).toEqual({ Cold: [0, 0], Warm: [1, 1], Hot: [2, 1] });
   });
@@ -81,7 +82,7 @@ describe("bandKpis: the version Sales acted on", () => {
     v2 = await create(tiered("B", "A")); // tiers swap bands
     await activate(v2);
     const changes = await server.database.db.query<{ model_id: string; previous_model_id: string | null; kind: string }>(
-      "SELECT model_id::text, previous_model_id::text, kind FROM model_changes WHERE line = 'tiered' ORDER BY at, id");
+      "SELECT model_id::text, previous_model_id::text, kind FROM model_changes WHERE line = 'tiered' AND kind IN ('ACTIVATED', 'ROLLBACK', 'BREAK_GLASS') ORDER BY at, id");
     expect(changes).toEqual([{ model_id: v1, previous_model_id: null, kind: "ACTIVATED" }, { model_id: v2, previous_model_id: v1, kind: "ACTIVATED" }]);
     // v2 now has a run as of the old window's start too (a backfill): today's ACTIVE version, scored at from
     await score(v2, from);
