@@ -109,11 +109,11 @@ describe("quorum train", () => {
 
     // What a council member sees: the charts were drawn, not just written into the markup.
     const png = path.join(dir, "report.png");
-    await screenshot(htmlFile, png, { width: 1200, height: 2400 });
+    // Tall enough for the whole page: the summary now opens with headlines and every band's win rate.
+    await screenshot(htmlFile, png, { width: 1200, height: 3600 });
     const image = readPng(png);
     const count = (hex: string) => countColour(image, hex);
-    // Proposed bars (their height is the proposed win rate of each band) and the calibration curve.
-    expect(count(PROPOSED_COLOUR)).toBeGreaterThan(200);
+    expect(count(PROPOSED_COLOUR)).toBeGreaterThan(400); // proposed bars and the calibration curve
     expect(count(CURRENT_COLOUR)).toBeGreaterThan(300); // current bars
     expect(count(UNCERTAIN_COLOUR) + count(EFFECT_COLOUR)).toBeGreaterThan(100); // coefficient intervals
   });
