@@ -68,6 +68,17 @@ describe("quorum train", () => {
     expect(lines[1]!.split(",")[2]).toBe(first!.created_at.toISOString());
   });
 
+  it("--dry-run fits and prints the would-be proposal, and writes no proposal and no new version", async () => {
+    const count = async (table: string) => (await database.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]!.n;
+    const [models, proposals] = [await count("scoring_models"), await count("weight_proposals")];
+    const { code, out } = await runCommand(trainCommand, ["--dry-run", "--no-suggestions", "--folds", "3"]);
+    expect(code).toBe(0);
+    expect(out).toContain("Dry run: nothing was written. The would-be proposal:");
+    expect(out).toContain("points of total now → proposed");
+    expect(out).not.toMatch(/Review: reviewWeightProposal/);
+    expect([await count("scoring_models"), await count("weight_proposals")]).toEqual([models, proposals]);
+  });
+
   it("prints a readable summary and fails clearly with too few outcomes", async () => {
     const { code, out } = await runCommand(trainCommand, ["--no-suggestions", "--folds", "3"]);
     expect(code).toBe(0);
