@@ -171,9 +171,10 @@ WITH hm AS (
              AND e.occurred_at >= en.entered_at AND e.occurred_at < $2) AS first_touch
     FROM entry en
 ), con AS (
+  -- Every account's count from the partial index alone; the join to fact keeps the targets.
   SELECT c.account_id, count(*)::int AS contacts
-    FROM contacts c JOIN acc ON acc.id = c.account_id
-   WHERE NOT c.is_internal
+    FROM contacts c
+   WHERE NOT c.is_internal AND c.account_id IS NOT NULL
    GROUP BY c.account_id
 ), sqlc AS (
   SELECT c.account_id, count(*)::int AS reached
