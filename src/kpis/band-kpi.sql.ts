@@ -105,14 +105,7 @@ export function bandKpiStatement(source: BandSource, byTier: boolean): { sql: st
   const sameGroup = (v: string) => `${v}.gb = g.gb AND ${v}.gt = g.gt AND ${v}.band IS NOT DISTINCT FROM g.band AND ${v}.tier IS NOT DISTINCT FROM g.tier AND ${v}.holdout = g.holdout`;
 
   const sql = `
-WITH hm AS (
-  SELECT m.account_id,
-         bool_or(m.entered_at <= $1 AND (m.exited_at IS NULL OR m.exited_at > $1)) AS held,
-         bool_or((m.entered_at > $1 AND m.entered_at < $2) OR (m.exited_at > $1 AND m.exited_at < $2)) AS moved
-    FROM holdout_memberships m
-   WHERE m.entered_at < $2
-   GROUP BY m.account_id
-), acc AS MATERIALIZED (
+WITH acc AS MATERIALIZED (
   SELECT id, tier, holdout, moved,
          COALESCE(band0, fallback[1], band2, 'UNSCORED') AS band,
          COALESCE(total0, fallback[2]::float8, total2) AS total,
@@ -129,7 +122,14 @@ WITH hm AS (
                 ORDER BY s.as_of DESC, s.run_id DESC
                 LIMIT 1) END AS fallback
         FROM accounts a
-        LEFT JOIN hm ON hm.account_id = a.id
+        -- Side at from and movement in the window, from the holdout history.
+        LEFT JOIN (
+          SELECT m.account_id,
+                 bool_or(m.entered_at <= $1 AND (m.exited_at IS NULL OR m.exited_at > $1)) AS held,
+                 bool_or((m.entered_at > $1 AND m.entered_at < $2) OR (m.exited_at > $1 AND m.exited_at < $2)) AS moved
+            FROM holdout_memberships m
+           WHERE m.entered_at < $2
+           GROUP BY m.account_id) hm ON hm.account_id = a.id
         ${runJoin}
         ${nowJoin}
        WHERE a.is_target
