@@ -86,6 +86,9 @@ async function prepare(db: Database, url: string, accounts: number, from: Date, 
     await syntheticSnapshot(db, from);
   }
   const holdout = await new HoldoutService(db, loadConfig({ DATABASE_URL: url })).assign({ share: 0.1, seed: 1, stratifyBy: HoldoutStratifyBy.TIER }, "bench");
+  // As if the holdout had been drawn before the window: reports take membership at its start.
+  await db.query("UPDATE holdout_memberships SET entered_at = $1", [new Date(from.getTime() - DAY)]);
+  await db.query("UPDATE accounts SET holdout_assigned_at = $1 WHERE is_holdout", [new Date(from.getTime() - DAY)]);
   process.stdout.write(`holdout: ${holdout.accountsIn} of ${holdout.strata.reduce((n, s) => n + s.targets, 0)} target accounts (${((performance.now() - t) / 1000).toFixed(1)} s with the run)\n`);
   // As autovacuum would after a bulk load: statistics, and the visibility map for index-only scans.
   await db.query("VACUUM ANALYZE");
@@ -125,6 +128,7 @@ async function main(): Promise<void> {
     const statement = bandKpiStatement({ runId, scoredNowRunId: null }, false);
     await timeIt("aggregation statement alone (by band)", args.reps, () => db.tx(async (client) => {
       await client.query("SET LOCAL work_mem = '32MB'");
+      await client.query("SET LOCAL jit = off"); // as the report runs it
       await client.query(statement.sql, statement.params(from, now, sample.modelId));
     }));
     // What other requests of the same server would feel: the event loop's longest stall during a report.

@@ -41,3 +41,5 @@ ANALYZE holdout_memberships;
 -- The KPI report's SQL rate: when each contact first reached SQL, without reading every
 -- lead-score snapshot.
 CREATE INDEX contact_scores_sql_idx ON contact_scores (contact_id, model_id, as_of) WHERE status = 'SQL';
+-- ... and its denominator, contacts per account, from the index alone.
+CREATE INDEX contacts_account_external_idx ON contacts (account_id) WHERE NOT is_internal AND account_id IS NOT NULL;

@@ -18,16 +18,18 @@ function dateOption(value: string | undefined, name: string): Date {
 
 export const kpisCommand: Command = {
   summary: "KPIs by score band, treated against holdout, with intervals (table, --json or --html).",
-  usage: `quorum kpis --from ISO --to ISO [--model NAME] [--by-tier] [--seed N] [--confidence 0.95] [--json] [--html FILE]
+  usage: `quorum kpis --from ISO --to ISO [--model NAME] [--model-id ID] [--by-tier] [--seed N] [--confidence 0.95] [--json] [--html FILE]
 
-For the window [from, to): each target account's band at --from, and per band (and tier with
---by-tier) treated against holdout accounts: meeting, opportunity and win rates, average ACV,
-median velocity and pipeline per account, each with its interval, lift [interval] and p-value;
-"!" marks comparisons too small to conclude anything. --html also writes a self-contained page
-with a chart per KPI.`,
+For the window [from, to): each target account's side (holdout or treated) and band at --from
+(the band of the version ACTIVE at --from, or of --model-id), and per band (and tier with
+--by-tier) treated against holdout: meeting, opportunity, win, expansion and SQL rates,
+meetings and pipeline per account, average won amount, median velocity and speed to first
+touch, each with its counts, interval, lift [interval], raw and Holm-adjusted p-value; a
+headline per band first; "!" marks comparisons too small to conclude anything. --html also
+writes a self-contained page with a chart per KPI and the band trend.`,
   async run(argv) {
     const { values } = parseOptions(argv, {
-      from: { type: "string" }, to: { type: "string" }, model: { type: "string" }, "by-tier": { type: "boolean" },
+      from: { type: "string" }, to: { type: "string" }, model: { type: "string" }, "model-id": { type: "string" }, "by-tier": { type: "boolean" },
       seed: { type: "string" }, confidence: { type: "string" }, json: { type: "boolean" }, html: { type: "string" },
     });
     const from = dateOption(values.from, "from");
@@ -36,7 +38,7 @@ with a chart per KPI.`,
     if (confidence !== undefined && !(confidence > 0 && confidence < 1)) throw new UsageError(`--confidence must be between 0 and 1, e.g. 0.95 (got "${values.confidence}")`);
     const seed = values.seed === undefined ? undefined : intOption(values.seed, "seed", 0, -(2 ** 31), 2 ** 31 - 1);
     return withServices(async ({ services }) => {
-      const report = await services.kpis.report({ from, to, model: values.model ?? null, byTier: values["by-tier"] ?? false, seed: seed ?? null, confidence: confidence ?? null });
+      const report = await services.kpis.report({ from, to, model: values.model ?? null, modelId: values["model-id"] ?? null, byTier: values["by-tier"] ?? false, seed: seed ?? null, confidence: confidence ?? null });
       if (values.html) {
         const file = path.resolve(values.html);
         fs.writeFileSync(file, reportHtml(report));

@@ -73,11 +73,13 @@ function rateEstimate(x: number, n: number, confidence: number, what: string): K
 
 /** A side's deals grouped by account, as the cluster bootstrap takes them. */
 export function clusterSample(row: GroupRow): ClusterSample {
-  const accounts = row.clusterAccount ?? [];
-  const index = new Map(accounts.map((id, i) => [id, i]));
+  // Clusters in account-id order, so the resampling (and the report) is the same on every run.
+  const ids = row.clusterAccount ?? [];
+  const order = ids.map((_, i) => i).sort((a, b) => (BigInt(ids[a]!) < BigInt(ids[b]!) ? -1 : 1));
+  const index = new Map(order.map((i, k) => [ids[i]!, k]));
   return {
-    closed: row.clusterClosed ?? [],
-    won: row.clusterWon ?? [],
+    closed: order.map((i) => row.clusterClosed![i]!),
+    won: order.map((i) => row.clusterWon![i]!),
     dealDays: row.dealDays ?? [],
     dealAmount: row.dealAmount ?? [],
     dealCluster: (row.dealAccount ?? []).map((id) => {
@@ -88,6 +90,8 @@ export function clusterSample(row: GroupRow): ClusterSample {
   };
 }
 
+const sortedHours = (row: GroupRow) => [...(row.hours ?? [])].sort((a, b) => a - b);
+
 function clusterEstimate(side: ClusterKpi["treated"], n: number, x: number | null): KpiEstimate {
   return { value: side.value, low: side.low, high: side.high, n, x, method: "cluster-bootstrap-percentile", note: side.reason };
 }
@@ -96,7 +100,7 @@ function clusterEstimate(side: ClusterKpi["treated"], n: number, x: number | nul
 export function sideOf(row: GroupRow, confidence: number, clusters: ClusterComparison, holdout: boolean): BandKpiSide {
   const pick = (k: ClusterKpi) => (holdout ? k.holdout : k.treated);
   const wonAmount = (row.dealAmount ?? []).reduce((a, b) => a + b, 0);
-  const hours = row.hours ?? [];
+  const hours = sortedHours(row);
   const perAccount = meanInterval({ n: row.accounts, mean: row.accounts ? row.pipeline / row.accounts : 0, sd: row.pipelineSd ?? 0 }, confidence);
   const meetings = meanInterval({ n: row.accounts, mean: row.accounts ? row.meetings / row.accounts : 0, sd: row.meetingsSd ?? 0 }, confidence);
   const touch = medianInterval(hours, confidence);
@@ -173,7 +177,7 @@ function meanRatioLift(t: { n: number; total: number; sd: number | null }, h: { 
 export function bootstrapTasks(t: GroupRow, h: GroupRow, o: KpiOptions): [clusters: ClusterTask, touch: ValuesTask] {
   return [
     { kind: "clusters", treated: clusterSample(t), holdout: clusterSample(h), seed: o.seed, iterations: o.iterations, confidence: o.confidence },
-    { treated: t.hours ?? [], holdout: h.hours ?? [], stat: "median", seed: o.seed, options: { confidence: o.confidence, iterations: o.iterations, label: "touched accounts" } },
+    { treated: sortedHours(t), holdout: sortedHours(h), stat: "median", seed: o.seed, options: { confidence: o.confidence, iterations: o.iterations, label: "touched accounts" } },
   ];
 }
 

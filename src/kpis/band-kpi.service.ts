@@ -45,14 +45,16 @@ interface VersionRow {
  * KPIs by score band, treated against holdout accounts (DESIGN §5). The rules:
  *
  * - **Accounts**: target accounts (`is_target`), because the holdout is drawn from them.
- *   Treated = not held out, holdout = held out, as flagged now; holdout accounts that entered
- *   after `from` are counted and warned about (they may have been worked before).
- * - **Band at from**: the model line's version is its ACTIVE version when that has a
- *   successful run at or before `from`; else the version with the latest such run; else the
- *   ACTIVE (or newest) version. An account's band is its latest snapshot of that version at or
- *   before `from`; accounts without one are scored as of `from` by the scoring engine inside
- *   this report's transaction, which is rolled back; if that fails they are UNSCORED.
- * - **Facts** in [from, to): see `bandKpiStatement`.
+ *   Holdout = a stay in the holdout history covers `from`, else treated; accounts that
+ *   entered or left during the window keep their side at `from` and are counted as moved.
+ * - **Version**: `modelId` when given; else the line's version ACTIVE at `from` according to
+ *   `model_changes` (the bands Sales acted on); else, with no activation recorded by then,
+ *   the ACTIVE version when it has a successful run at or before `from`, else the version with
+ *   the latest such run, else the ACTIVE (or newest) version. See `chooseVersion`.
+ * - **Band at from**: an account's latest snapshot of that version at or before `from`;
+ *   accounts without one are scored as of `from` by the scoring engine inside this report's
+ *   transaction, which is rolled back; if that fails they are UNSCORED.
+ * - **Facts** in [from, to): see `bandKpiStatement`; statistics: see `band-kpi.report.ts`.
  *
  * The whole report reads one REPEATABLE READ snapshot and always rolls back.
  */
@@ -75,6 +77,9 @@ export class BandKpiService {
         await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
         // The report's hash aggregates and sorts over ~100k accounts fit in memory at this size.
         await client.query("SET LOCAL work_mem = '32MB'");
+        // The planner's row estimates for the joined CTEs run far above the truth, which would
+        // make PostgreSQL JIT-compile the statement: seconds of compiling for ~100 ms of work.
+        await client.query("SET LOCAL jit = off");
         return await this.read(client, input);
       } finally {
         await client.query("ROLLBACK").catch(() => undefined);

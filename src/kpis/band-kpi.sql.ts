@@ -44,9 +44,9 @@ export interface GroupRow {
   /** Accounts with a recorded entry into their band at or before from, and of them those touched before to. */
   readonly withEntry: number;
   readonly touched: number;
-  /** Hours from entry to first sales touch of the touched accounts, ascending. */
+  /** Hours from entry to first sales touch of the touched accounts (any order). */
   readonly hours: number[] | null;
-  /** Accounts with a deal closed in the window (the clusters the bootstrap resamples): id, closed and won deals. */
+  /** Accounts with a deal closed in the window (the clusters the bootstrap resamples): id, closed and won deals, aligned, in any order. */
   readonly clusterAccount: string[] | null;
   readonly clusterClosed: number[] | null;
   readonly clusterWon: number[] | null;
@@ -105,20 +105,15 @@ export function bandKpiStatement(source: BandSource, byTier: boolean): { sql: st
   const sameGroup = (v: string) => `${v}.gb = g.gb AND ${v}.gt = g.gt AND ${v}.band IS NOT DISTINCT FROM g.band AND ${v}.tier IS NOT DISTINCT FROM g.tier AND ${v}.holdout = g.holdout`;
 
   const sql = `
-WITH hm AS (
-  SELECT m.account_id,
-         bool_or(m.entered_at <= $1 AND (m.exited_at IS NULL OR m.exited_at > $1)) AS held,
-         bool_or((m.entered_at > $1 AND m.entered_at < $2) OR (m.exited_at > $1 AND m.exited_at < $2)) AS moved
-    FROM holdout_memberships m
-   WHERE m.entered_at < $2
-   GROUP BY m.account_id
-), acc AS MATERIALIZED (
-  SELECT id, tier, holdout, moved,
+WITH acc AS MATERIALIZED (
+  SELECT id, tier, holdout, moved, contacts,
          COALESCE(band0, fallback[1], band2, 'UNSCORED') AS band,
          COALESCE(total0, fallback[2]::float8, total2) AS total,
          (band0 IS NULL AND fallback IS NULL AND band2 IS NOT NULL) AS scored_now
     FROM (
       SELECT a.id, COALESCE(a.tier, 'UNTIERED') AS tier, COALESCE(hm.held, false) AS holdout, COALESCE(hm.moved, false) AS moved,
+             -- Non-internal contacts, counted from a partial index.
+             (SELECT count(*)::int FROM contacts c WHERE c.account_id = a.id AND NOT c.is_internal) AS contacts,
              s0.band AS band0, s0.total::float8 AS total0, s2.band AS band2, s2.total::float8 AS total2,
              -- Only for accounts missing from the run (a sub-plan, not run for the others).
              CASE WHEN s0.account_id IS NULL THEN (
@@ -129,7 +124,14 @@ WITH hm AS (
                 ORDER BY s.as_of DESC, s.run_id DESC
                 LIMIT 1) END AS fallback
         FROM accounts a
-        LEFT JOIN hm ON hm.account_id = a.id
+        -- Side at from and movement in the window, from the holdout history.
+        LEFT JOIN (
+          SELECT m.account_id,
+                 bool_or(m.entered_at <= $1 AND (m.exited_at IS NULL OR m.exited_at > $1)) AS held,
+                 bool_or((m.entered_at > $1 AND m.entered_at < $2) OR (m.exited_at > $1 AND m.exited_at < $2)) AS moved
+            FROM holdout_memberships m
+           WHERE m.entered_at < $2
+           GROUP BY m.account_id) hm ON hm.account_id = a.id
         ${runJoin}
         ${nowJoin}
        WHERE a.is_target
@@ -170,11 +172,6 @@ WITH hm AS (
            WHERE e.account_id = en.account_id AND e.type = 'sales_touch' AND NOT e.is_bot
              AND e.occurred_at >= en.entered_at AND e.occurred_at < $2) AS first_touch
     FROM entry en
-), con AS (
-  SELECT c.account_id, count(*)::int AS contacts
-    FROM contacts c JOIN acc ON acc.id = c.account_id
-   WHERE NOT c.is_internal
-   GROUP BY c.account_id
 ), sqlc AS (
   SELECT c.account_id, count(*)::int AS reached
     FROM (SELECT cs.contact_id
@@ -189,14 +186,13 @@ WITH hm AS (
 ), fact AS MATERIALIZED (
   SELECT acc.*, COALESCE(m.meetings, 0) AS meetings, COALESCE(p.opps, 0) AS opps, COALESCE(p.pipeline, 0)::float8 AS pipeline,
          COALESCE(p.closed, 0) AS closed, COALESCE(p.won, 0) AS won,
-         cu.account_id IS NOT NULL AS customer, COALESCE(con.contacts, 0) AS contacts, COALESCE(sq.reached, 0) AS sql_reached,
+         cu.account_id IS NOT NULL AS customer, COALESCE(sq.reached, 0) AS sql_reached,
          tc.account_id IS NOT NULL AS with_entry,
          extract(epoch FROM tc.first_touch - tc.entered_at)::float8 / 3600 AS hours
     FROM acc
     LEFT JOIN meet m ON m.account_id = acc.id
     LEFT JOIN per p ON p.account_id = acc.id
     LEFT JOIN cust cu ON cu.account_id = acc.id
-    LEFT JOIN con ON con.account_id = acc.id
     LEFT JOIN sqlc sq ON sq.account_id = acc.id
     LEFT JOIN touch tc ON tc.account_id = acc.id
 ), grp AS (
@@ -210,10 +206,11 @@ WITH hm AS (
          (count(*) FILTER (WHERE f.customer))::int AS customers, (count(*) FILTER (WHERE f.customer AND f.won > 0))::int AS expanded,
          sum(f.contacts)::int AS contacts, sum(f.sql_reached)::int AS sql_reached,
          (count(*) FILTER (WHERE f.with_entry))::int AS with_entry, (count(*) FILTER (WHERE f.hours IS NOT NULL))::int AS touched,
-         array_agg(f.hours ORDER BY f.hours) FILTER (WHERE f.hours IS NOT NULL) AS hours,
-         array_agg(f.id::text ORDER BY f.id) FILTER (WHERE f.closed > 0) AS cl_account,
-         array_agg(f.closed ORDER BY f.id) FILTER (WHERE f.closed > 0) AS cl_closed,
-         array_agg(f.won ORDER BY f.id) FILTER (WHERE f.closed > 0) AS cl_won
+         -- In no particular order (sorting each aggregate costs more than sorting in Node): see clusterSample.
+         array_agg(f.hours) FILTER (WHERE f.hours IS NOT NULL) AS hours,
+         array_agg(f.id::text) FILTER (WHERE f.closed > 0) AS cl_account,
+         array_agg(f.closed) FILTER (WHERE f.closed > 0) AS cl_closed,
+         array_agg(f.won) FILTER (WHERE f.closed > 0) AS cl_won
     FROM fact f
    GROUP BY GROUPING SETS (${sets})
 ), vals AS (

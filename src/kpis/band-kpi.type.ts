@@ -21,7 +21,7 @@ export class BandKpiInput {
 
 @ObjectType({ simpleResolvers: true, description: "One side's value of a KPI with its confidence interval. Null where undefined (see note)." })
 export class KpiEstimate {
-  @Field(() => Float, { nullable: true, description: "The KPI: a rate in [0, 1], an amount, or days." }) value!: number | null;
+  @Field(() => Float, { nullable: true, description: "The KPI: a rate in [0, 1], an amount, a count per account, days or hours." }) value!: number | null;
   @Field(() => Float, { nullable: true }) low!: number | null;
   @Field(() => Float, { nullable: true }) high!: number | null;
   @Field(() => Int, { description: "What the value is over: accounts (meetings, opportunity, pipeline), closed deals (win rate), won deals (won amount, velocity), customers at from (expansion), touched accounts (speed to first touch) or contacts (SQL rate)." })

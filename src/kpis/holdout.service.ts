@@ -86,7 +86,8 @@ export class HoldoutService {
     if (request.model != null && stratifyBy !== HoldoutStratifyBy.BAND) {
       throw new BadInputError("model only applies when stratifying by BAND; omit it or pass stratifyBy: BAND.", { field: "model" });
     }
-    const reason = request.reason?.trim() || null;
+    // Stored as given (a blank reason is no reason).
+    const reason = request.reason != null && request.reason.trim() !== "" ? request.reason : null;
     if (reason !== null && reason.length > 1000) throw new BadInputError("reason must be at most 1000 characters.", { field: "reason" });
     const model = stratifyBy === HoldoutStratifyBy.BAND ? (request.model ?? DEFAULT_MODEL_NAME) : null;
     const run = model !== null ? await latestRun(this.db, model) : null;
@@ -179,8 +180,8 @@ export class HoldoutService {
    * domain or an account that is not held out refuses the whole batch.
    */
   async release(request: HoldoutReleaseRequest, releasedBy: string | null): Promise<HoldoutRelease> {
-    const reason = typeof request.reason === "string" ? request.reason.trim() : "";
-    if (reason === "") throw new BadInputError("reason must say why the accounts leave the holdout, e.g. \"customer asked for a call\".", { field: "reason" });
+    const reason = typeof request.reason === "string" ? request.reason : "";
+    if (reason.trim() === "") throw new BadInputError("reason must say why the accounts leave the holdout, e.g. \"customer asked for a call\".", { field: "reason" });
     if (reason.length > 1000) throw new BadInputError("reason must be at most 1000 characters.", { field: "reason" });
     const domains = [...new Set((request.accountDomains ?? []).map((d) => String(d).trim().toLowerCase()))];
     if (domains.length === 0 || domains.some((d) => d === "")) {

@@ -88,7 +88,8 @@ const FACTS_READ = gql`
 `;
 const MODEL_READ = gql`query FuzzModel($id: ID!) { scoringModel(id: $id) { id name status description basedOn { id } definition } }`;
 const RUN_READ = gql`query FuzzRun($id: ID!) { scoringRun(id: $id) { asOf model { id name } } }`;
-const HOLDOUTS_READ = gql`query FuzzHoldouts { holdoutAssignments(first: 500) { edges { node { id seed share stratifyBy model replaceExisting } } } }`;
+const HOLDOUTS_READ = gql`query FuzzHoldouts { holdoutAssignments(first: 500) { edges { node { id seed share stratifyBy model replaceExisting reason } } } }`;
+const HOLDOUT_HISTORY_READ = gql`query FuzzHoldoutHistory($domain: String!) { holdoutHistory(accountDomain: $domain, first: 10) { edges { node { accountDomain exitReason } } } }`;
 const TRAINING_READ = gql`
   query FuzzTraining($id: ID!) {
     trainingRun(id: $id) { status baseModel { id } params { l2 seed holdoutShare folds closedFrom closedTo suggestNewCriteria } }
@@ -273,13 +274,33 @@ const SPECS: Record<string, MutationSpec> = {
     variants: 2,
     baseline: (_ctx, _n, variant) => ({
       input: variant === 0
-        ? { share: 0.1, seed: 7, stratifyBy: "TIER", replaceExisting: false }
+        ? { share: 0.1, seed: 7, stratifyBy: "TIER", replaceExisting: false, reason: "fuzz draw" }
         : { share: 0.25, seed: 3, stratifyBy: "BAND", model: "default", replaceExisting: true },
     }),
-    writes: ["holdout_assignments", "accounts"],
+    writes: ["holdout_assignments", "accounts", "holdout_memberships"],
     async readBack(ctx, _sent, data) {
       const { holdoutAssignments } = await ctx.admin.request<{ holdoutAssignments: { edges: { node: Row }[] } }>(HOLDOUTS_READ);
       return { input: holdoutAssignments.edges.map((e) => e.node).find((h) => h.id === data.id) ?? {} };
+    },
+  },
+
+  releaseHoldout: {
+    selection: "{ released entries { accountDomain exitReason } }",
+    async baseline(ctx, n) {
+      // A held-out target account of its own per case (a success releases it).
+      const domain = `release-${n}.fuzz.example`;
+      const db = ctx.server.database.db;
+      const [row] = await db.query<{ id: string }>(
+        "INSERT INTO accounts (domain, name, is_target, is_holdout, holdout_assigned_at) VALUES ($1, $1, true, true, now()) RETURNING id::text", [domain]);
+      await db.query("INSERT INTO holdout_memberships (account_id, entered_at, entry_reason) VALUES ($1, now(), 'fuzz')", [row!.id]);
+      return { input: { accountDomains: [domain], reason: "customer asked for a call" } };
+    },
+    writes: ["holdout_memberships", "accounts"],
+    async readBack(ctx, sent) {
+      const domain = ((sent.input as Row).accountDomains as string[])[0]!;
+      const { holdoutHistory } = await ctx.admin.request<{ holdoutHistory: { edges: { node: Row }[] } }>(HOLDOUT_HISTORY_READ, { domain });
+      const closed = holdoutHistory.edges.map((e) => e.node).find((m) => m.exitReason !== null);
+      return closed ? { input: { accountDomains: [closed.accountDomain], reason: closed.exitReason } } : {};
     },
   },
 
