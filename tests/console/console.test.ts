@@ -154,8 +154,11 @@ describe("the console", () => {
     const proposal = run.proposal!;
     const version = proposal.proposedModel.version;
     const viewer = await server.client(Role.VIEWER);
-    const { weightProposal: facts } = await viewer.request<{ weightProposal: { recommendation: string; approvalsNeeded: number; impact: { accounts: number; targetMovesCount: number; bandMatrix: { accounts: number }[] } } }>(
-      "query($id: ID!) { weightProposal(id: $id) { recommendation approvalsNeeded impact { accounts targetMovesCount bandMatrix { accounts } } } }", { id: proposal.id });
+    const { weightProposal: facts } = await viewer.request<{ weightProposal: {
+      recommendation: string; approvalsNeeded: number; headlines: string[]; winRateByBand: { currentLow: number | null; proposedLow: number | null }[];
+      impact: { accounts: number; targetMovesCount: number; bandMatrix: { accounts: number }[] };
+    } }>(
+      "query($id: ID!) { weightProposal(id: $id) { recommendation approvalsNeeded headlines winRateByBand { currentLow proposedLow } impact { accounts targetMovesCount bandMatrix { accounts } } } }", { id: proposal.id });
     expect(facts.approvalsNeeded).toBe(2);
     const notRecommended = facts.recommendation === "NOT_RECOMMENDED";
 
@@ -169,6 +172,11 @@ describe("the console", () => {
     await expect(ana.page.getByTestId("summary").textContent()).resolves.toContain(proposal.verdict);
     await ana.page.getByTestId("points-chart").waitFor();
     await ana.page.getByTestId("winrate-chart").waitFor();
+    // Win rates carry their interval as whiskers, one per estimate that has one; the headlines come first.
+    const intervalsOnRecord = facts.winRateByBand.flatMap((b) => [b.currentLow, b.proposedLow]).filter((x) => x !== null).length;
+    expect(intervalsOnRecord).toBeGreaterThan(0);
+    expect(await ana.page.getByTestId("winrate-chart").locator("g.whisker").count()).toBe(intervalsOnRecord);
+    if (facts.headlines.length) expect(await ana.page.getByTestId("headlines").locator("li").allTextContents()).toEqual(facts.headlines);
     // The impact preview: the band matrix adds up to the accounts compared, target moves counted.
     await expect(ana.page.getByTestId("impact-summary").textContent()).resolves.toContain(`of ${facts.impact.accounts.toLocaleString("en")} accounts`);
     const matrixTotal = (await ana.page.getByTestId("band-matrix").locator("tbody td:last-child").allTextContents()).reduce((n, t) => n + Number(t.replace(/,/g, "")), 0);

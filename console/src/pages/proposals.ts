@@ -42,10 +42,13 @@ export async function proposalsPage(main: HTMLElement, route: Route): Promise<vo
 }
 
 interface Change {
-  criterion: string; label: string; component: string; pointsBefore: number; pointsAfter: number; effect: number | null; effectLow: number | null; effectHigh: number | null;
+  criterion: string; label: string; component: string; pointsBefore: number; pointsAfter: number; p95: number | null; effect: number | null; effectLow: number | null; effectHigh: number | null;
   oddsRatio: number | null; pValue: number | null; spansZero: boolean; flags: string[]; note: string;
 }
-interface WinRate { band: string; minScore: number; proposedMinScore: number; current: number | null; proposed: number | null; currentDeals: number; currentWon: number; proposedDeals: number; proposedWon: number }
+interface WinRate {
+  band: string; minScore: number; proposedMinScore: number; current: number | null; proposed: number | null; currentDeals: number; currentWon: number; proposedDeals: number; proposedWon: number;
+  currentLow: number | null; currentHigh: number | null; proposedLow: number | null; proposedHigh: number | null;
+}
 interface BandMove { from: string | null; to: string | null; accounts: number }
 interface TargetMove { accountId: string; domain: string; name: string; from: string | null; to: string | null; cursor: string }
 export interface Impact {
@@ -55,7 +58,7 @@ export interface Impact {
 interface Change2 { at: string; kind: string; actor: { keyName: string | null; role: string | null }; model: { version: number }; proposal: { id: string } | null; reason: string | null; comment: string | null }
 interface Proposal {
   id: string; kind: "TRAINED" | "SUBMITTED"; status: "PENDING" | "APPROVED" | "REJECTED"; recommendation: string; outcome: string; verdict: string; summary: string;
-  comment: string | null; author: string | null; createdAt: string; decidedAt: string | null;
+  comment: string | null; author: string | null; createdAt: string; decidedAt: string | null; headlines: string[];
   approvals: number; approvalsNeeded: number; approvalsMissing: number;
   impact: Impact | null;
   pointsPerLogOdds: number;
@@ -84,8 +87,9 @@ const PROPOSAL = `query Proposal($id: ID!, $movesFirst: Int, $movesAfter: String
     engagedThreshold { before after }
     cutoffs { name before after dealsBefore dealsAfter }
     componentWeights { component before after }
-    changes { criterion label component pointsBefore pointsAfter effect effectLow effectHigh oddsRatio pValue spansZero flags note }
-    winRateByBand { band minScore proposedMinScore current proposed currentDeals currentWon proposedDeals proposedWon }
+    changes { criterion label component pointsBefore pointsAfter p95 effect effectLow effectHigh oddsRatio pValue spansZero flags note }
+    winRateByBand { band minScore proposedMinScore current proposed currentDeals currentWon proposedDeals proposedWon currentLow currentHigh proposedLow proposedHigh }
+    headlines
     reviews { id decision comment reviewer reviewerRole acknowledgedNotRecommended createdAt }
     proposedModel { id name version status basedOn { id version } bands { name minScore } }
     trainingRun { id startedBy createdAt baseModel { id name version status } dataset { deals won lost }
@@ -117,6 +121,7 @@ export async function proposalPage(main: HTMLElement, id: string, route?: Route)
     h("p", {}, h("a", { href: "#/proposals" }, "« Proposals")),
     h("h1", {}, `${p.proposedModel.name}: ${base ? `v${base.version} → ` : ""}v${p.proposedModel.version} `, badge(p.status)),
     h("p", { class: "lead", "data-testid": "verdict" }, badge(words(p.recommendation), p.recommendation), " ", p.verdict),
+    p.headlines.length ? h("ul", { class: "headlines", "data-testid": "headlines" }, p.headlines.map((line) => h("li", {}, line))) : null,
     h("p", { class: "muted" }, run
       ? `Trained ${when(run.createdAt)}${run.startedBy ? ` by ${run.startedBy}` : ""} on ${run.dataset ? `${count(run.dataset.deals)} closed deals (${count(run.dataset.won)} won, ${count(run.dataset.lost)} lost)` : "closed deals"}. `
       : `A hand-written draft submitted ${when(p.createdAt)}${p.author ? ` by ${p.author}` : ""}. `,
@@ -203,25 +208,25 @@ function pointsCard(p: Proposal): HTMLElement {
       : bars({ title: `Change in points, ${plural(moved.length, "criterion", "criteria")} that move`, unit: "points, proposed − current",
         rows: moved.slice(0, 20).map((c) => ({ label: c.label, value: c.pointsAfter - c.pointsBefore, text: `${points(c.pointsBefore)} → ${points(c.pointsAfter)}` })), testid: "points-chart" }),
     moved.length > 20 ? h("p", { class: "muted small" }, `The chart shows the 20 largest changes; the table lists all ${p.changes.length}.`) : null,
-    table(["Criterion", "Component", "Points now", "Proposed", "Effect (log-odds, 95% interval)", "p", "Flags", "Why"], p.changes.map((c) => [
-      c.label, words(c.component), points(c.pointsBefore), points(c.pointsAfter),
+    table(["Criterion", "Component", "Points now", "Proposed", "95th pct. value", "Effect there (log-odds, 95% interval)", "p", "Flags", "Why"], p.changes.map((c) => [
+      c.label, words(c.component), points(c.pointsBefore), points(c.pointsAfter), c.p95 === null ? "—" : decimal(c.p95),
       c.effect === null ? "—" : `${signed(c.effect, 2)} [${c.effectLow === null ? "—" : signed(c.effectLow, 2)}, ${c.effectHigh === null ? "—" : signed(c.effectHigh, 2)}]`,
       c.pValue === null ? "—" : c.pValue < 0.001 ? "< 0.001" : c.pValue.toFixed(3),
       c.flags.map((f) => badge(words(f), "flag")), c.note,
-    ]), { num: [2, 3, 4, 5], testid: "changes" }));
+    ]), { num: [2, 3, 4, 5, 6], testid: "changes" }));
 }
 
 function winRateCard(rows: WinRate[]): HTMLElement {
   const any = rows.some((r) => r.currentDeals > 0 || r.proposedDeals > 0);
-  const estimate = (name: string, value: number | null, won: number, deals: number, className: string) =>
-    ({ name, value, low: null, high: null, text: deals === 0 ? "no closed deals" : `${percent(value)} (${won}/${deals} deals)`, className });
+  const estimate = (name: string, value: number | null, low: number | null, high: number | null, won: number, deals: number, className: string) =>
+    ({ name, value, low, high, text: deals === 0 ? "no closed deals" : `${percent(value)} (${won}/${deals} deals)`, className });
   return section("Win rate by band",
     !any ? empty("No closed deal falls in any band under either weighting, so there is no win rate to compare.")
       : intervals({
         title: "Win rate of the training deals by band, current against proposed weights", unit: "% of closed deals won", max: 1,
         categories: rows.map((r) => ({ label: `${r.band} (from ${points(r.minScore)} → ${points(r.proposedMinScore)})`, series: [
-          estimate("current weights", r.current, r.currentWon, r.currentDeals, "series-current"),
-          estimate("proposed weights", r.proposed, r.proposedWon, r.proposedDeals, "series-proposed"),
+          estimate("current weights", r.current, r.currentLow, r.currentHigh, r.currentWon, r.currentDeals, "series-current"),
+          estimate("proposed weights", r.proposed, r.proposedLow, r.proposedHigh, r.proposedWon, r.proposedDeals, "series-proposed"),
         ] })),
         testid: "winrate-chart",
       }));
