@@ -183,6 +183,17 @@ describe("the console", () => {
     expect(matrixTotal).toBe(facts.impact.bandMatrix.reduce((n, m) => n + m.accounts, 0));
     await ana.page.getByText(`Target accounts that would move (${facts.impact.targetMovesCount})`).waitFor();
     await shoot(ana.page, "console-07-proposal");
+    // The target moves page through the API's cursor: the next page holds the others.
+    const firstPage = await ana.page.getByTestId("target-moves").locator("tbody tr td:nth-child(2)").allTextContents();
+    expect(firstPage).toHaveLength(Math.min(20, facts.impact.targetMovesCount));
+    if (facts.impact.targetMovesCount > 20) {
+      await ana.page.getByRole("link", { name: "Next target accounts »" }).click();
+      await ana.page.waitForURL(/movesAfter=/);
+      await ana.page.getByTestId("target-moves").waitFor();
+      const secondPage = await ana.page.getByTestId("target-moves").locator("tbody tr td:nth-child(2)").allTextContents();
+      expect(secondPage).toHaveLength(Math.min(20, facts.impact.targetMovesCount - 20));
+      expect(secondPage.filter((d) => firstPage.includes(d))).toEqual([]);
+    }
 
     // The API's refusals, as the reviewer reads them: no comment; a NOT_RECOMMENDED proposal without the acknowledgement.
     await ana.page.getByTestId("approve").click();
