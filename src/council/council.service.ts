@@ -8,9 +8,8 @@ import { isRowId } from "../platform/graphql/ids";
 import type { ModelDefinition, ModelRow } from "../scoring/model.types";
 import { lockLine } from "../scoring/scoring-model.service";
 import {
-  PROPOSAL_COLUMNS, type ProposalRow, type ProposalStatus, REVIEW_COLUMNS, type ReviewDecision, type ReviewRow,
+  PROPOSAL_COLUMNS, type ProposalDetails, type ProposalRow, type ProposalStatus, REVIEW_COLUMNS, type ReviewDecision, type ReviewRow,
 } from "../training/training.service";
-import type { ProposalDetails } from "../training/training-report";
 import { type CouncilGate, type ModelChangeKind, recordModelChange, tallyReviews } from "./council-gate.service";
 import { computeImpact, type ImpactData, impactSentence } from "./impact.sql";
 

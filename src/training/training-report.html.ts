@@ -177,7 +177,7 @@ function changesTable(p: NonNullable<TrainingRunView["proposal"]>): string {
   return `<section><h2>What changed</h2>
 <table class="weights"><thead><tr><th>Component</th><th class="n">Weight now</th><th class="n">Proposed</th></tr></thead><tbody>${weights}</tbody></table>
 <p class="meta">Engaged threshold ${num(p.engagedThreshold.before)} → ${num(p.engagedThreshold.after)}; ${num(p.pointsPerLogOdds)} points of the total per unit of log-odds.</p>
-<table class="changes"><thead><tr><th>Criterion</th><th>Component</th><th class="n">Points of total now</th><th class="n">Proposed</th><th class="n">Rule points</th><th class="n">Odds at full strength</th><th class="n">95% interval</th><th class="n">p</th><th>Flags</th><th>Why</th></tr></thead>
+<table class="changes"><thead><tr><th>Criterion</th><th>Component</th><th class="n">Points of total now</th><th class="n">Proposed</th><th class="n">Rule points</th><th class="n">Odds at the 95th percentile</th><th class="n">95% interval</th><th class="n">p</th><th>Flags</th><th>Why</th></tr></thead>
 <tbody>${rows}</tbody></table></section>`;
 }
 
@@ -191,7 +191,7 @@ function suggestionsTable(p: NonNullable<TrainingRunView["proposal"]>): string {
   const rows = p.suggestedCriteria.map((s) => `<tr class="suggestion" data-label="${esc(s.label)}"><td>${esc(s.label)}</td><td class="n">${s.deals} (${pct(s.share)})</td>`
     + `<td class="n">${pct(s.winRateWith)}</td><td class="n">${pct(s.winRateWithout)}</td><td class="n">${odds(s.effect)}</td><td class="n">${s.adjustedPValue.toPrecision(2)}</td><td class="n">${num(s.suggestedPoints)}</td></tr>`).join("");
   return `<section><h2>Suggested new criteria</h2><p class="meta">Fields and event types the model does not use yet whose effect holds after correcting for the number tested (Holm).</p>
-<table class="suggestions"><thead><tr><th>Criterion</th><th class="n">Deals</th><th class="n">Win rate with</th><th class="n">without</th><th class="n">Odds at full strength</th><th class="n">Adjusted p</th><th class="n">Points of total</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+<table class="suggestions"><thead><tr><th>Criterion</th><th class="n">Deals</th><th class="n">Win rate with</th><th class="n">without</th><th class="n">Odds at the 95th percentile</th><th class="n">Adjusted p</th><th class="n">Points of total</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
 function reviewsTable(p: NonNullable<TrainingRunView["proposal"]>): string {

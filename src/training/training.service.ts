@@ -29,6 +29,9 @@ import {
 } from "./training-report";
 import { type EvaluatedDeal, evaluateDeals } from "./training-set.sql";
 
+/** A proposal's stored details (the training report's shape), for the council's hand-written drafts. */
+export type { ProposalDetails } from "./training-report";
+
 export type TrainingRunStatus = "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED";
 export type ProposalStatus = "PENDING" | "APPROVED" | "REJECTED";
 export type ReviewDecision = "APPROVE" | "REJECT";

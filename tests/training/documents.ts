@@ -25,11 +25,12 @@ export const PROPOSAL_FIELDS = gql`
     id kind status recommendation author summary outcome verdict approvalsNeeded approvals approvalsMissing createdAt decidedAt pointsPerLogOdds
     impact { asOf activeModelId accounts bandMatrix { from to accounts } targetMovesCount targetMoves(first: 500) { domain name from to } newlySqa noLongerSqa newlyMqa noLongerMqa slaClocksStarted }
     proposedModel { id name version status basedOn { id } weights { fit engagement intent committee } bands { name minScore } }
-    changes { criterion label component before after pointsBefore pointsAfter effect effectLow effectHigh oddsRatio pValue spansZero flags note }
+    changes { criterion feature label component before after pointsBefore pointsAfter p95 effect effectLow effectHigh oddsRatio pValue spansZero flags note }
     componentWeights { component before after }
     cutoffs { name before after dealsBefore dealsAfter }
     engagedThreshold { before after }
-    winRateByBand { band minScore proposedMinScore current proposed currentDeals currentWon proposedDeals proposedWon }
+    winRateByBand { band minScore proposedMinScore current proposed currentDeals currentWon proposedDeals proposedWon currentLow currentHigh proposedLow proposedHigh }
+    headlines
     suggestedCriteria { kind label field operator value min eventType deals share winRateWith winRateWithout effect oddsRatio pValue adjustedPValue suggestedPoints rule }
     reviews { id reviewer reviewerKeyId reviewerRole acknowledgedNotRecommended decision comment createdAt }
   }
@@ -71,10 +72,12 @@ export interface Proposal {
   id: string; kind: string; status: string; recommendation: string; author: string | null; approvals: number; approvalsMissing: number;
   impact: Impact | null; summary: string; outcome: string; verdict: string; approvalsNeeded: number; decidedAt: string | null; pointsPerLogOdds: number;
   proposedModel: { id: string; name: string; version: number; status: string; basedOn: { id: string } | null; weights: Record<string, number>; bands: { name: string; minScore: number }[] };
-  changes: { criterion: string; label: string; component: string; before: number; after: number; pointsBefore: number; pointsAfter: number; effect: number | null; spansZero: boolean; flags: string[]; note: string }[];
+  changes: { criterion: string; feature: string | null; label: string; component: string; before: number; after: number; pointsBefore: number; pointsAfter: number; p95: number | null; effect: number | null; spansZero: boolean; flags: string[]; note: string }[];
   componentWeights: { component: string; before: number; after: number }[];
   cutoffs: { name: string; before: number; after: number; dealsBefore: number; dealsAfter: number }[];
-  winRateByBand: { band: string; current: number | null; proposed: number | null; currentDeals: number; currentWon: number; proposedDeals: number; proposedWon: number }[];
+  winRateByBand: { band: string; current: number | null; proposed: number | null; currentDeals: number; currentWon: number; proposedDeals: number; proposedWon: number;
+    currentLow: number | null; currentHigh: number | null; proposedLow: number | null; proposedHigh: number | null }[];
+  headlines: string[];
   suggestedCriteria: { kind: string; label: string; adjustedPValue: number; rule: Record<string, unknown> }[];
   reviews: { id: string; reviewer: string; decision: string; comment: string; createdAt: string }[];
 }

@@ -104,15 +104,25 @@ describe("startTrainingRun", () => {
     const w = p.proposedModel.weights;
     expect(w.fit! + w.engagement! + w.intent! + w.committee!).toBeCloseTo(1, 6);
     expect(p.changes).toHaveLength(32);
-    const positive = p.changes.filter((c) => c.after > 0).reduce((s, c) => s + c.after, 0);
+    // Criteria with no evidence to change keep their points; the re-weighted ones at their 95th
+    // percentile sum to 100 points of the total, each ∝ its effect there (coefficient × p95).
+    const keeps = (c: Proposal["changes"][number]) => c.flags.some((f) => ["SPANS_ZERO", "NOT_ESTIMABLE", "RARE", "KEPT_PENALTY"].includes(f));
+    const positive = p.changes.filter((c) => c.after > 0 && !keeps(c)).reduce((s, c) => s + c.after, 0);
     expect(positive).toBeGreaterThan(99);
     expect(positive).toBeLessThan(101);
-    // Points of the total ∝ log-odds effect (halved when the interval spans zero).
-    for (const c of p.changes.filter((x) => x.after > 0 && !x.flags.includes("SHARED_POINTS"))) {
-      const used = c.effect! * (c.spansZero ? 0.5 : 1);
-      expect(c.after).toBeCloseTo(p.pointsPerLogOdds * used, 1);
+    for (const c of p.changes.filter((x) => x.after > 0 && !keeps(x) && !x.flags.includes("SHARED_POINTS"))) {
+      expect(c.after).toBeCloseTo(p.pointsPerLogOdds * c.effect!, 1);
     }
-    for (const c of p.changes.filter((x) => x.spansZero)) expect(c.flags).toContain("SPANS_ZERO");
+    for (const c of p.changes.filter((x) => x.spansZero)) {
+      expect(c.flags).toContain("SPANS_ZERO");
+      if (!c.flags.includes("SHARED_POINTS")) expect(c.pointsAfter).toBe(c.pointsBefore);
+      expect(c.note).toMatch(/no evidence to change/);
+    }
+    // Every band's win rate carries its deal counts and a 95% interval around it.
+    for (const b of p.winRateByBand.filter((x) => x.currentDeals > 0)) {
+      expect(b.currentLow!).toBeLessThanOrEqual(b.current!);
+      expect(b.currentHigh!).toBeGreaterThanOrEqual(b.current!);
+    }
     // Win rate by band, current and proposed, over the same deals.
     const sum = (k: "currentDeals" | "proposedDeals" | "currentWon" | "proposedWon") => p.winRateByBand.reduce((s, b) => s + b[k], 0);
     expect(p.winRateByBand.map((b) => b.band)).toEqual(["Hot", "Warm", "Cold"]);
@@ -154,6 +164,20 @@ describe("startTrainingRun", () => {
       `TOO_FEW_OUTCOMES: Training needs at least 10 won and 10 lost deals; found ${few!.won} won and ${few!.lost} lost. Widen the date range or wait for more deals to close.`);
     expect(failed.proposal).toBeNull();
     expect((await db.query<{ n: number }>("SELECT count(*)::int AS n FROM scoring_models"))[0]!.n).toBe(models);
+  });
+
+  it("a dry run (propose: false) fits and reports the would-be proposal, but writes no proposal and no new version", async () => {
+    const db = server.database.db;
+    const count = async (table: string) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]!.n;
+    const [models, proposals] = [await count("scoring_models"), await count("weight_proposals")];
+    const dry = await waitForRun(analyst, (await start(analyst, { seed: 5, propose: false, suggestNewCriteria: false })).id);
+    expect(dry.status).toBe("SUCCEEDED");
+    expect(dry.proposal).toBeNull();
+    expect(dry.coefficients.length).toBeGreaterThan(0);
+    expect(dry.warnings.some((w) => w.startsWith("Dry run"))).toBe(true);
+    const report = (await viewer.request<{ trainingRun: { report: { report: { dryRunProposal: { changes: unknown[]; verdict: string } } } } }>(TRAINING_RUN, { id: dry.id })).trainingRun.report.report;
+    expect(report.dryRunProposal.changes).toHaveLength(32);
+    expect([await count("scoring_models"), await count("weight_proposals")]).toEqual([models, proposals]);
   });
 
   it("refuses bad options and callers without the ANALYZE permission", async () => {

@@ -57,6 +57,8 @@ describe("quorum train", () => {
     expect(header).toContain("industry_core");
     expect(header).toContain("committee.breadth");
     expect(header).toHaveLength(3 + view.dataset!.features + 1);
+    // Coefficients are named as the dump's columns.
+    for (const c of view.report!.coefficients) expect(header).toContain(c.criterion);
     expect(lines).toHaveLength(view.dataset!.deals + 1);
     const labels = lines.slice(1).map((l) => l.split(",").at(-1));
     expect(labels.filter((x) => x === "1")).toHaveLength(view.dataset!.won);
@@ -64,6 +66,17 @@ describe("quorum train", () => {
     // Each row is the engine's view as of the deal's creation.
     const [first] = await database.db.query<{ created_at: Date }>("SELECT created_at FROM deals WHERE id = $1", [lines[1]!.split(",")[0]]);
     expect(lines[1]!.split(",")[2]).toBe(first!.created_at.toISOString());
+  });
+
+  it("--dry-run fits and prints the would-be proposal, and writes no proposal and no new version", async () => {
+    const count = async (table: string) => (await database.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]!.n;
+    const [models, proposals] = [await count("scoring_models"), await count("weight_proposals")];
+    const { code, out } = await runCommand(trainCommand, ["--dry-run", "--no-suggestions", "--folds", "3"]);
+    expect(code).toBe(0);
+    expect(out).toContain("Dry run: nothing was written. The would-be proposal:");
+    expect(out).toContain("points of total now → proposed");
+    expect(out).not.toMatch(/Review: reviewWeightProposal/);
+    expect([await count("scoring_models"), await count("weight_proposals")]).toEqual([models, proposals]);
   });
 
   it("prints a readable summary and fails clearly with too few outcomes", async () => {
@@ -107,7 +120,8 @@ describe("quorum train", () => {
 
     // What a council member sees: the charts were drawn, not just written into the markup.
     const png = path.join(dir, "report.png");
-    await screenshot(htmlFile, png, { width: 1200, height: 2400 });
+    // Tall enough for the whole page: the summary now opens with headlines and every band's win rate.
+    await screenshot(htmlFile, png, { width: 1200, height: 3600 });
     const image = readPng(png);
     const count = (hex: string) => countColour(image, hex);
     expect(count(PROPOSED_COLOUR)).toBeGreaterThan(400); // proposed bars and the calibration curve
