@@ -244,8 +244,7 @@ describe("the console", () => {
     await ben.page.getByTestId("model-diff").waitFor();
     const diff = await ben.page.getByTestId("model-diff").textContent();
     expect(diff).toMatch(/Fit rules|Engagement rules|Component weights/);
-    await ben.page.getByTestId("model-diff").scrollIntoViewIfNeeded();
-    await shoot(ben.page, "console-12-models-diff");
+    await shoot(ben.page.getByTestId("model-diff"), "console-12-models-diff");
 
     // Roll back to v1: logged as ROLLBACK.
     await ben.page.getByTestId("rollback-default-v1").click();

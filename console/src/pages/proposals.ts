@@ -119,10 +119,10 @@ export async function proposalPage(main: HTMLElement, id: string, route?: Route)
   const base = p.proposedModel.basedOn;
   fill(main,
     h("p", {}, h("a", { href: "#/proposals" }, "« Proposals")),
-    h("h1", {}, `${p.proposedModel.name}: ${base ? `v${base.version} → ` : ""}v${p.proposedModel.version} `, badge(p.status)),
+    h("h1", {}, `${p.proposedModel.name}: ${base ? `v${base.version} → ` : ""}v${p.proposedModel.version} `, badge(p.status), " ",
+      badge(words(p.recommendation), p.recommendation)),
     // The headlines usually restate the verdict first; it is shown once.
-    h("p", { class: "lead", "data-testid": "verdict" }, badge(words(p.recommendation), p.recommendation), " ",
-      p.headlines.some((line) => line.includes(p.verdict)) ? null : p.verdict),
+    p.headlines.some((line) => line.includes(p.verdict)) ? null : h("p", { class: "lead", "data-testid": "verdict" }, p.verdict),
     p.headlines.length ? h("ul", { class: "headlines", "data-testid": "headlines" }, p.headlines.map((line) => h("li", {}, line))) : null,
     h("p", { class: "muted" }, run
       ? `Trained ${when(run.createdAt)}${run.startedBy ? ` by ${run.startedBy}` : ""} on ${run.dataset ? `${count(run.dataset.deals)} closed deals (${count(run.dataset.won)} won, ${count(run.dataset.lost)} lost)` : "closed deals"}. `
