@@ -227,6 +227,8 @@ describe("the console", () => {
     if (notRecommended) await ben.page.getByTestId("acknowledge").check();
     await ben.page.getByTestId("approve").click();
     await waitForText(ben.page, "approvals", "Approved: 2 approvals");
+    await waitForText(ben.page, "my-review", "You reviewed this proposal: Approve");
+    expect(await ben.page.getByTestId("approve").count()).toBe(0);
     await expect(ben.page.getByTestId("activate").isEnabled()).resolves.toBe(true);
     await shoot(ben.page, "console-10-proposal-approved");
     await ben.page.getByTestId("activate").click();

@@ -67,7 +67,7 @@ interface Proposal {
   componentWeights: { component: string; before: number; after: number }[];
   changes: Change[];
   winRateByBand: WinRate[];
-  reviews: { id: string; decision: string; comment: string; reviewer: string; reviewerRole: string | null; acknowledgedNotRecommended: boolean; createdAt: string }[];
+  reviews: { id: string; decision: string; comment: string; reviewer: string; reviewerKeyId: string | null; reviewerRole: string | null; acknowledgedNotRecommended: boolean; createdAt: string }[];
   proposedModel: { id: string; name: string; version: number; status: string; basedOn: { id: string; version: number } | null; bands: { name: string; minScore: number }[] };
   trainingRun: null | {
     id: string; startedBy: string | null; createdAt: string; baseModel: { id: string; name: string; version: number; status: string };
@@ -90,7 +90,7 @@ const PROPOSAL = `query Proposal($id: ID!, $movesFirst: Int, $movesAfter: String
     changes { criterion label component pointsBefore pointsAfter p95 effect effectLow effectHigh oddsRatio pValue spansZero flags note }
     winRateByBand { band minScore proposedMinScore current proposed currentDeals currentWon proposedDeals proposedWon currentLow currentHigh proposedLow proposedHigh }
     headlines
-    reviews { id decision comment reviewer reviewerRole acknowledgedNotRecommended createdAt }
+    reviews { id decision comment reviewer reviewerKeyId reviewerRole acknowledgedNotRecommended createdAt }
     proposedModel { id name version status basedOn { id version } bands { name minScore } }
     trainingRun { id startedBy createdAt baseModel { id name version status } dataset { deals won lost }
       metrics { currentModelAuc currentModelHoldoutAuc proposedModelAuc holdout { auc testRows } crossValidation { folds mean { auc } } } }
@@ -287,8 +287,11 @@ function reviewCard(main: HTMLElement, p: Proposal): HTMLElement | null {
     go(["models"], { done: `${done.name} v${done.version} is now ${done.status}; its first scoring run has committed.` });
   }, `activating v${p.proposedModel.version}`);
 
+  // Each key decides once: after your review the form gives way to what you decided.
+  const mine = p.reviews.find((r) => r.reviewerKeyId !== null && r.reviewerKeyId === caller()?.keyId);
   return section("Council decision", state,
-    p.status === "REJECTED" ? null : h("div", { class: "review-form" },
+    mine ? h("p", { "data-testid": "my-review" }, `You reviewed this proposal: ${words(mine.decision)} at ${when(mine.createdAt)}. Each council key decides once.`)
+    : p.status === "REJECTED" ? null : h("div", { class: "review-form" },
       h("label", {}, "Your comment", comment),
       notRecommended ? h("label", { class: "check" }, acknowledge,
         "I have read that this proposal is NOT recommended (the fit was not better than the current model on the same deals), and approve it anyway for the reason in my comment.") : null,
