@@ -333,6 +333,12 @@ describe("the console", () => {
     // Reading stays possible (recompute the impact preview); nothing that decides is offered.
     expect(await page.locator("main button").allTextContents()).toEqual(["Recompute as of now"]);
     await expect(page.getByTestId("review-comment").count()).resolves.toBe(0);
+    // Recomputing the impact is a read: it works for a VIEWER, as of now (v1 is live again, so it compares with v1).
+    const { proposalImpact } = await (await server.client(Role.VIEWER)).request<{ proposalImpact: { accounts: number } }>(
+      "query($id: ID!) { proposalImpact(id: $id) { accounts } }", { id: proposal.id });
+    await page.getByTestId("impact-now").click();
+    await waitForText(page, "impact-summary", "Computed now", 60_000);
+    await expect(page.getByTestId("impact-summary").textContent()).resolves.toContain(`of ${proposalImpact.accounts.toLocaleString("en")} accounts`);
     await shoot(page, "console-16-viewer-proposal");
     await visit(page, "#/models");
     await page.getByTestId("versions-default").waitFor();
