@@ -154,8 +154,11 @@ describe("the console", () => {
     const proposal = run.proposal!;
     const version = proposal.proposedModel.version;
     const viewer = await server.client(Role.VIEWER);
-    const { weightProposal: facts } = await viewer.request<{ weightProposal: { recommendation: string; approvalsNeeded: number; impact: { accounts: number; targetMovesCount: number; bandMatrix: { accounts: number }[] } } }>(
-      "query($id: ID!) { weightProposal(id: $id) { recommendation approvalsNeeded impact { accounts targetMovesCount bandMatrix { accounts } } } }", { id: proposal.id });
+    const { weightProposal: facts } = await viewer.request<{ weightProposal: {
+      recommendation: string; approvalsNeeded: number; headlines: string[]; winRateByBand: { currentLow: number | null; proposedLow: number | null }[];
+      impact: { accounts: number; targetMovesCount: number; bandMatrix: { accounts: number }[] };
+    } }>(
+      "query($id: ID!) { weightProposal(id: $id) { recommendation approvalsNeeded headlines winRateByBand { currentLow proposedLow } impact { accounts targetMovesCount bandMatrix { accounts } } } }", { id: proposal.id });
     expect(facts.approvalsNeeded).toBe(2);
     const notRecommended = facts.recommendation === "NOT_RECOMMENDED";
 
@@ -169,12 +172,28 @@ describe("the console", () => {
     await expect(ana.page.getByTestId("summary").textContent()).resolves.toContain(proposal.verdict);
     await ana.page.getByTestId("points-chart").waitFor();
     await ana.page.getByTestId("winrate-chart").waitFor();
+    // Win rates carry their interval as whiskers, one per estimate that has one; the headlines come first.
+    const intervalsOnRecord = facts.winRateByBand.flatMap((b) => [b.currentLow, b.proposedLow]).filter((x) => x !== null).length;
+    expect(intervalsOnRecord).toBeGreaterThan(0);
+    expect(await ana.page.getByTestId("winrate-chart").locator("g.whisker").count()).toBe(intervalsOnRecord);
+    if (facts.headlines.length) expect(await ana.page.getByTestId("headlines").locator("li").allTextContents()).toEqual(facts.headlines);
     // The impact preview: the band matrix adds up to the accounts compared, target moves counted.
     await expect(ana.page.getByTestId("impact-summary").textContent()).resolves.toContain(`of ${facts.impact.accounts.toLocaleString("en")} accounts`);
     const matrixTotal = (await ana.page.getByTestId("band-matrix").locator("tbody td:last-child").allTextContents()).reduce((n, t) => n + Number(t.replace(/,/g, "")), 0);
     expect(matrixTotal).toBe(facts.impact.bandMatrix.reduce((n, m) => n + m.accounts, 0));
     await ana.page.getByText(`Target accounts that would move (${facts.impact.targetMovesCount})`).waitFor();
     await shoot(ana.page, "console-07-proposal");
+    // The target moves page through the API's cursor: the next page holds the others.
+    const firstPage = await ana.page.getByTestId("target-moves").locator("tbody tr td:nth-child(2)").allTextContents();
+    expect(firstPage).toHaveLength(Math.min(20, facts.impact.targetMovesCount));
+    if (facts.impact.targetMovesCount > 20) {
+      await ana.page.getByRole("link", { name: "Next target accounts »" }).click();
+      await ana.page.waitForURL(/movesAfter=/);
+      await ana.page.getByTestId("target-moves").waitFor();
+      const secondPage = await ana.page.getByTestId("target-moves").locator("tbody tr td:nth-child(2)").allTextContents();
+      expect(secondPage).toHaveLength(Math.min(20, facts.impact.targetMovesCount - 20));
+      expect(secondPage.filter((d) => firstPage.includes(d))).toEqual([]);
+    }
 
     // The API's refusals, as the reviewer reads them: no comment; a NOT_RECOMMENDED proposal without the acknowledgement.
     await ana.page.getByTestId("approve").click();
@@ -208,6 +227,8 @@ describe("the console", () => {
     if (notRecommended) await ben.page.getByTestId("acknowledge").check();
     await ben.page.getByTestId("approve").click();
     await waitForText(ben.page, "approvals", "Approved: 2 approvals");
+    await waitForText(ben.page, "my-review", "You reviewed this proposal: Approve");
+    expect(await ben.page.getByTestId("approve").count()).toBe(0);
     await expect(ben.page.getByTestId("activate").isEnabled()).resolves.toBe(true);
     await shoot(ben.page, "console-10-proposal-approved");
     await ben.page.getByTestId("activate").click();
@@ -225,8 +246,7 @@ describe("the console", () => {
     await ben.page.getByTestId("model-diff").waitFor();
     const diff = await ben.page.getByTestId("model-diff").textContent();
     expect(diff).toMatch(/Fit rules|Engagement rules|Component weights/);
-    await ben.page.getByTestId("model-diff").scrollIntoViewIfNeeded();
-    await shoot(ben.page, "console-12-models-diff");
+    await shoot(ben.page.getByTestId("model-diff"), "console-12-models-diff");
 
     // Roll back to v1: logged as ROLLBACK.
     await ben.page.getByTestId("rollback-default-v1").click();
@@ -313,6 +333,12 @@ describe("the console", () => {
     // Reading stays possible (recompute the impact preview); nothing that decides is offered.
     expect(await page.locator("main button").allTextContents()).toEqual(["Recompute as of now"]);
     await expect(page.getByTestId("review-comment").count()).resolves.toBe(0);
+    // Recomputing the impact is a read: it works for a VIEWER, as of now (v1 is live again, so it compares with v1).
+    const { proposalImpact } = await (await server.client(Role.VIEWER)).request<{ proposalImpact: { accounts: number } }>(
+      "query($id: ID!) { proposalImpact(id: $id) { accounts } }", { id: proposal.id });
+    await page.getByTestId("impact-now").click();
+    await waitForText(page, "impact-summary", "Computed now", 60_000);
+    await expect(page.getByTestId("impact-summary").textContent()).resolves.toContain(`of ${proposalImpact.accounts.toLocaleString("en")} accounts`);
     await shoot(page, "console-16-viewer-proposal");
     await visit(page, "#/models");
     await page.getByTestId("versions-default").waitFor();

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { chromiumPath } from "./chromium";
 
 /** Where browser tests write what they saw (git-ignored); somebody looks at these. */
@@ -16,11 +16,12 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"] });
 }
 
-/** A full-page screenshot named after what it shows, e.g. `console-overview.png`. */
-export async function shoot(page: Page, name: string): Promise<string> {
+/** A full-page screenshot (or one of an element) named after what it shows, e.g. `console-overview.png`. */
+export async function shoot(target: Page | Locator, name: string): Promise<string> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  if ("goto" in target) await target.screenshot({ path: file, fullPage: true });
+  else await target.screenshot({ path: file });
   return file;
 }
 

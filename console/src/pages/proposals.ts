@@ -42,10 +42,13 @@ export async function proposalsPage(main: HTMLElement, route: Route): Promise<vo
 }
 
 interface Change {
-  criterion: string; label: string; component: string; pointsBefore: number; pointsAfter: number; effect: number | null; effectLow: number | null; effectHigh: number | null;
+  criterion: string; label: string; component: string; pointsBefore: number; pointsAfter: number; p95: number | null; effect: number | null; effectLow: number | null; effectHigh: number | null;
   oddsRatio: number | null; pValue: number | null; spansZero: boolean; flags: string[]; note: string;
 }
-interface WinRate { band: string; minScore: number; proposedMinScore: number; current: number | null; proposed: number | null; currentDeals: number; currentWon: number; proposedDeals: number; proposedWon: number }
+interface WinRate {
+  band: string; minScore: number; proposedMinScore: number; current: number | null; proposed: number | null; currentDeals: number; currentWon: number; proposedDeals: number; proposedWon: number;
+  currentLow: number | null; currentHigh: number | null; proposedLow: number | null; proposedHigh: number | null;
+}
 interface BandMove { from: string | null; to: string | null; accounts: number }
 interface TargetMove { accountId: string; domain: string; name: string; from: string | null; to: string | null; cursor: string }
 export interface Impact {
@@ -55,7 +58,7 @@ export interface Impact {
 interface Change2 { at: string; kind: string; actor: { keyName: string | null; role: string | null }; model: { version: number }; proposal: { id: string } | null; reason: string | null; comment: string | null }
 interface Proposal {
   id: string; kind: "TRAINED" | "SUBMITTED"; status: "PENDING" | "APPROVED" | "REJECTED"; recommendation: string; outcome: string; verdict: string; summary: string;
-  comment: string | null; author: string | null; createdAt: string; decidedAt: string | null;
+  comment: string | null; author: string | null; createdAt: string; decidedAt: string | null; headlines: string[];
   approvals: number; approvalsNeeded: number; approvalsMissing: number;
   impact: Impact | null;
   pointsPerLogOdds: number;
@@ -64,7 +67,7 @@ interface Proposal {
   componentWeights: { component: string; before: number; after: number }[];
   changes: Change[];
   winRateByBand: WinRate[];
-  reviews: { id: string; decision: string; comment: string; reviewer: string; reviewerRole: string | null; acknowledgedNotRecommended: boolean; createdAt: string }[];
+  reviews: { id: string; decision: string; comment: string; reviewer: string; reviewerKeyId: string | null; reviewerRole: string | null; acknowledgedNotRecommended: boolean; createdAt: string }[];
   proposedModel: { id: string; name: string; version: number; status: string; basedOn: { id: string; version: number } | null; bands: { name: string; minScore: number }[] };
   trainingRun: null | {
     id: string; startedBy: string | null; createdAt: string; baseModel: { id: string; name: string; version: number; status: string };
@@ -84,9 +87,10 @@ const PROPOSAL = `query Proposal($id: ID!, $movesFirst: Int, $movesAfter: String
     engagedThreshold { before after }
     cutoffs { name before after dealsBefore dealsAfter }
     componentWeights { component before after }
-    changes { criterion label component pointsBefore pointsAfter effect effectLow effectHigh oddsRatio pValue spansZero flags note }
-    winRateByBand { band minScore proposedMinScore current proposed currentDeals currentWon proposedDeals proposedWon }
-    reviews { id decision comment reviewer reviewerRole acknowledgedNotRecommended createdAt }
+    changes { criterion label component pointsBefore pointsAfter p95 effect effectLow effectHigh oddsRatio pValue spansZero flags note }
+    winRateByBand { band minScore proposedMinScore current proposed currentDeals currentWon proposedDeals proposedWon currentLow currentHigh proposedLow proposedHigh }
+    headlines
+    reviews { id decision comment reviewer reviewerKeyId reviewerRole acknowledgedNotRecommended createdAt }
     proposedModel { id name version status basedOn { id version } bands { name minScore } }
     trainingRun { id startedBy createdAt baseModel { id name version status } dataset { deals won lost }
       metrics { currentModelAuc currentModelHoldoutAuc proposedModelAuc holdout { auc testRows } crossValidation { folds mean { auc } } } }
@@ -115,8 +119,11 @@ export async function proposalPage(main: HTMLElement, id: string, route?: Route)
   const base = p.proposedModel.basedOn;
   fill(main,
     h("p", {}, h("a", { href: "#/proposals" }, "« Proposals")),
-    h("h1", {}, `${p.proposedModel.name}: ${base ? `v${base.version} → ` : ""}v${p.proposedModel.version} `, badge(p.status)),
-    h("p", { class: "lead", "data-testid": "verdict" }, badge(words(p.recommendation), p.recommendation), " ", p.verdict),
+    h("h1", {}, `${p.proposedModel.name}: ${base ? `v${base.version} → ` : ""}v${p.proposedModel.version} `, badge(p.status), " ",
+      badge(words(p.recommendation), p.recommendation)),
+    // The headlines usually restate the verdict first; it is shown once.
+    p.headlines.some((line) => line.includes(p.verdict)) ? null : h("p", { class: "lead", "data-testid": "verdict" }, p.verdict),
+    p.headlines.length ? h("ul", { class: "headlines", "data-testid": "headlines" }, p.headlines.map((line) => h("li", {}, line))) : null,
     h("p", { class: "muted" }, run
       ? `Trained ${when(run.createdAt)}${run.startedBy ? ` by ${run.startedBy}` : ""} on ${run.dataset ? `${count(run.dataset.deals)} closed deals (${count(run.dataset.won)} won, ${count(run.dataset.lost)} lost)` : "closed deals"}. `
       : `A hand-written draft submitted ${when(p.createdAt)}${p.author ? ` by ${p.author}` : ""}. `,
@@ -203,25 +210,25 @@ function pointsCard(p: Proposal): HTMLElement {
       : bars({ title: `Change in points, ${plural(moved.length, "criterion", "criteria")} that move`, unit: "points, proposed − current",
         rows: moved.slice(0, 20).map((c) => ({ label: c.label, value: c.pointsAfter - c.pointsBefore, text: `${points(c.pointsBefore)} → ${points(c.pointsAfter)}` })), testid: "points-chart" }),
     moved.length > 20 ? h("p", { class: "muted small" }, `The chart shows the 20 largest changes; the table lists all ${p.changes.length}.`) : null,
-    table(["Criterion", "Component", "Points now", "Proposed", "Effect (log-odds, 95% interval)", "p", "Flags", "Why"], p.changes.map((c) => [
-      c.label, words(c.component), points(c.pointsBefore), points(c.pointsAfter),
+    table(["Criterion", "Component", "Points now", "Proposed", "95th pct. value", "Effect there (log-odds, 95% interval)", "p", "Flags", "Why"], p.changes.map((c) => [
+      c.label, words(c.component), points(c.pointsBefore), points(c.pointsAfter), c.p95 === null ? "—" : decimal(c.p95),
       c.effect === null ? "—" : `${signed(c.effect, 2)} [${c.effectLow === null ? "—" : signed(c.effectLow, 2)}, ${c.effectHigh === null ? "—" : signed(c.effectHigh, 2)}]`,
       c.pValue === null ? "—" : c.pValue < 0.001 ? "< 0.001" : c.pValue.toFixed(3),
       c.flags.map((f) => badge(words(f), "flag")), c.note,
-    ]), { num: [2, 3, 4, 5], testid: "changes" }));
+    ]), { num: [2, 3, 4, 5, 6], testid: "changes" }));
 }
 
 function winRateCard(rows: WinRate[]): HTMLElement {
   const any = rows.some((r) => r.currentDeals > 0 || r.proposedDeals > 0);
-  const estimate = (name: string, value: number | null, won: number, deals: number, className: string) =>
-    ({ name, value, low: null, high: null, text: deals === 0 ? "no closed deals" : `${percent(value)} (${won}/${deals} deals)`, className });
+  const estimate = (name: string, value: number | null, low: number | null, high: number | null, won: number, deals: number, className: string) =>
+    ({ name, value, low, high, text: deals === 0 ? "no closed deals" : `${percent(value)} (${won}/${deals} deals)`, className });
   return section("Win rate by band",
     !any ? empty("No closed deal falls in any band under either weighting, so there is no win rate to compare.")
       : intervals({
         title: "Win rate of the training deals by band, current against proposed weights", unit: "% of closed deals won", max: 1,
         categories: rows.map((r) => ({ label: `${r.band} (from ${points(r.minScore)} → ${points(r.proposedMinScore)})`, series: [
-          estimate("current weights", r.current, r.currentWon, r.currentDeals, "series-current"),
-          estimate("proposed weights", r.proposed, r.proposedWon, r.proposedDeals, "series-proposed"),
+          estimate("current weights", r.current, r.currentLow, r.currentHigh, r.currentWon, r.currentDeals, "series-current"),
+          estimate("proposed weights", r.proposed, r.proposedLow, r.proposedHigh, r.proposedWon, r.proposedDeals, "series-proposed"),
         ] })),
         testid: "winrate-chart",
       }));
@@ -280,8 +287,11 @@ function reviewCard(main: HTMLElement, p: Proposal): HTMLElement | null {
     go(["models"], { done: `${done.name} v${done.version} is now ${done.status}; its first scoring run has committed.` });
   }, `activating v${p.proposedModel.version}`);
 
+  // Each key decides once: after your review the form gives way to what you decided.
+  const mine = p.reviews.find((r) => r.reviewerKeyId !== null && r.reviewerKeyId === caller()?.keyId);
   return section("Council decision", state,
-    p.status === "REJECTED" ? null : h("div", { class: "review-form" },
+    mine ? h("p", { "data-testid": "my-review" }, `You reviewed this proposal: ${words(mine.decision)} at ${when(mine.createdAt)}. Each council key decides once.`)
+    : p.status === "REJECTED" ? null : h("div", { class: "review-form" },
       h("label", {}, "Your comment", comment),
       notRecommended ? h("label", { class: "check" }, acknowledge,
         "I have read that this proposal is NOT recommended (the fit was not better than the current model on the same deals), and approve it anyway for the reason in my comment.") : null,
