@@ -1,3 +1,4 @@
+import { GlobalIdOf } from "../platform/graphql/node.type";
 import { Field, Float, ID, InputType, Int, ObjectType } from "type-graphql";
 
 @InputType({ description: "A KPI report by score band, treated against holdout accounts, for the window [from, to)." })
@@ -87,8 +88,10 @@ export class KpiBand {
 
 @ObjectType({ simpleResolvers: true, description: "The scoring run whose snapshots gave most accounts their band at the window's start." })
 export class KpiModelRun {
+  @GlobalIdOf("ScoringRun")
   @Field(() => ID) id!: string;
   @Field(() => Date) asOf!: Date;
+  @GlobalIdOf("ScoringModel")
   @Field(() => ID) modelId!: string;
   @Field(() => Int) modelVersion!: number;
 }
@@ -114,6 +117,7 @@ export class KpiBandShare {
 
 @ObjectType({ simpleResolvers: true, description: "Accounts per band in one scoring run of the model line." })
 export class KpiRunDistribution {
+  @GlobalIdOf("ScoringRun")
   @Field(() => ID) runId!: string;
   @Field(() => Date) asOf!: Date;
   @Field(() => Int) modelVersion!: number;
@@ -142,6 +146,7 @@ export class BandKpiReport {
   @Field(() => Date) from!: Date;
   @Field(() => Date) to!: Date;
   @Field(() => String) model!: string;
+  @GlobalIdOf("ScoringModel")
   @Field(() => ID) modelId!: string;
   @Field(() => Int) modelVersion!: number;
   @Field(() => KpiModelRun, { nullable: true, description: "Null when no run of the version is at or before from." }) asOfRun!: KpiModelRun | null;

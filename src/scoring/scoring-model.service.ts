@@ -1,7 +1,7 @@
 import type { PoolClient } from "pg";
 import type { Database } from "../platform/db/database";
 import { BadInputError, ConflictError, NotFoundError } from "../platform/errors/errors";
-import { isRowId } from "../platform/graphql/ids";
+import { decodeId } from "../platform/graphql/global-id";
 import { DEFAULT_MODEL_NAME } from "./latest-run";
 import { normaliseModelInput, type ScoringModelInputData } from "./model-validation";
 import { MODEL_COLUMNS, type ModelRow, type ModelStatus } from "./model.types";
@@ -21,9 +21,11 @@ export class ScoringModelService {
         ORDER BY m.name, m.version DESC`, [status ?? null, name ?? null]);
   }
 
+  /** A version by its id or rowId (null when there is none). */
   async byId(id: string): Promise<ModelRow | null> {
-    if (!isRowId(id)) return null;
-    const rows = await this.db.query<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM scoring_models m WHERE m.id = $1`, [id]);
+    const rowId = decodeId(id, "ScoringModel");
+    if (rowId === null) return null;
+    const rows = await this.db.query<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM scoring_models m WHERE m.id = $1`, [rowId]);
     return rows[0] ?? null;
   }
 
@@ -55,8 +57,9 @@ export class ScoringModelService {
    * Activating the ACTIVE version changes nothing. A version proposed by a training run can
    * be activated only once the council approved the proposal.
    */
-  async activate(id: string): Promise<ModelRow> {
-    if (!isRowId(id)) throw new NotFoundError("Scoring model", id);
+  async activate(idArg: string): Promise<ModelRow> {
+    const id = decodeId(idArg, "ScoringModel");
+    if (id === null) throw new NotFoundError("Scoring model", idArg);
     return this.db.tx(async (client) => {
       const found = await client.query<{ name: string }>("SELECT name FROM scoring_models WHERE id = $1", [id]);
       if (found.rowCount === 0) throw new NotFoundError("Scoring model", id);

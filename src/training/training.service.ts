@@ -8,6 +8,7 @@ import type { Database } from "../platform/db/database";
 import { AppError, BadInputError, ConflictError, NotFoundError } from "../platform/errors/errors";
 import { decodeCursor, encodeCursor, pageSize, toPage, withLazyCount } from "../platform/graphql/connection";
 import { isRowId } from "../platform/graphql/ids";
+import { decodeId } from "../platform/graphql/global-id";
 import { ensureDefaultModel } from "../scoring/default-model";
 import { DEFAULT_MODEL_NAME } from "../scoring/latest-run";
 import { normaliseModelInput } from "../scoring/model-validation";
@@ -157,9 +158,11 @@ export class TrainingService {
     }
   }
 
+  /** A run by its id or rowId (null when there is none). */
   async byId(id: string): Promise<TrainingRunRow | null> {
-    if (!isRowId(id)) return null;
-    const rows = await this.db.query<TrainingRunRow>(`SELECT ${RUN_COLUMNS} FROM training_runs r WHERE r.id = $1`, [id]);
+    const rowId = decodeId(id, "TrainingRun");
+    if (rowId === null) return null;
+    const rows = await this.db.query<TrainingRunRow>(`SELECT ${RUN_COLUMNS} FROM training_runs r WHERE r.id = $1`, [rowId]);
     return rows[0] ?? null;
   }
 
@@ -182,7 +185,7 @@ export class TrainingService {
   async view(id: string): Promise<TrainingRunView | null> {
     const run = await this.byId(id);
     if (!run) return null;
-    const [proposal] = await this.proposalsByRunIds([id]);
+    const [proposal] = await this.proposalsByRunIds([run.id]);
     const [base, proposed, reviews] = await Promise.all([
       this.models.byId(run.baseModelId),
       proposal ? this.models.byId(proposal.proposedModelId) : null,
@@ -195,9 +198,11 @@ export class TrainingService {
     return this.db.query<ProposalRow>(`SELECT ${PROPOSAL_COLUMNS} FROM weight_proposals p WHERE p.training_run_id = ANY($1::bigint[])`, [runIds]);
   }
 
+  /** A proposal by its id or rowId (null when there is none). */
   async proposalById(id: string): Promise<ProposalRow | null> {
-    if (!isRowId(id)) return null;
-    const rows = await this.db.query<ProposalRow>(`SELECT ${PROPOSAL_COLUMNS} FROM weight_proposals p WHERE p.id = $1`, [id]);
+    const rowId = decodeId(id, "WeightProposal");
+    if (rowId === null) return null;
+    const rows = await this.db.query<ProposalRow>(`SELECT ${PROPOSAL_COLUMNS} FROM weight_proposals p WHERE p.id = $1`, [rowId]);
     return rows[0] ?? null;
   }
 
@@ -210,12 +215,13 @@ export class TrainingService {
    * applies the approval rule (`APPROVALS_NEEDED`, any REJECT vetoes). Reviews close once the
    * proposed model has been activated.
    */
-  async review(proposalId: string, decision: ReviewDecision, comment: string, principal: Principal | null): Promise<ProposalRow> {
+  async review(proposalIdArg: string, decision: ReviewDecision, comment: string, principal: Principal | null): Promise<ProposalRow> {
     if (!principal) throw new ConflictError("A review needs a reviewer: call with a COUNCIL key.");
     const text = comment.trim();
     if (text === "") throw new BadInputError("A review needs a comment: say why you approve or reject, so the record explains the decision.", { field: "comment" });
     if (text.length > 4_000) throw new BadInputError(`A review comment may be at most 4,000 characters (got ${text.length}).`, { field: "comment" });
-    if (!isRowId(proposalId)) throw new NotFoundError("Weight proposal", proposalId);
+    const proposalId = decodeId(proposalIdArg, "WeightProposal");
+    if (proposalId === null) throw new NotFoundError("Weight proposal", proposalIdArg);
     return this.db.tx(async (client) => {
       const found = await client.query<{ status: ProposalStatus; model_status: string; name: string; version: number }>(
         `SELECT p.status, m.status AS model_status, m.name, m.version FROM weight_proposals p JOIN scoring_models m ON m.id = p.proposed_model_id

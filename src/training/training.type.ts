@@ -1,3 +1,4 @@
+import { GlobalIdOf, Node } from "../platform/graphql/node.type";
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { TRAINING_DEFAULTS } from "../../ml";
 import { PageInfo } from "../platform/graphql/connection";
@@ -46,6 +47,7 @@ export class TrainingRunInput {
 
 @ObjectType({ simpleResolvers: true, description: "The options a run used, defaults filled in." })
 export class TrainingParams {
+  @GlobalIdOf("ScoringModel")
   @Field(() => ID) baseModelId!: string;
   @Field(() => Float) l2!: number;
   @Field(() => Int) seed!: number;
@@ -236,9 +238,9 @@ export class ProposalReview {
   @Field(() => Date) createdAt!: Date;
 }
 
-@ObjectType({ description: "A training run's proposed re-weighting of its base model: a DRAFT version for the council." })
+@ObjectType({ description: "A training run's proposed re-weighting of its base model: a DRAFT version for the council.", implements: Node })
 export class WeightProposal {
-  @Field(() => ID) id!: string;
+  @Field(() => ID, { name: "rowId", description: "The database id (every id argument accepts it, or the global `id`)." }) id!: string;
   @Field(() => ProposalStatus) status!: ProposalStatus;
   @Field(() => String, { description: "What changed and why, in plain language." }) summary!: string;
   @Field(() => ProposalComparison) outcome!: ProposalComparison;
@@ -258,9 +260,9 @@ export class WeightProposal {
   trainingRunId!: string;
 }
 
-@ObjectType({ description: "A training run: a logistic model of won against lost deals on the base model's criteria, and the weights it proposes." })
+@ObjectType({ description: "A training run: a logistic model of won against lost deals on the base model's criteria, and the weights it proposes.", implements: Node })
 export class TrainingRun {
-  @Field(() => ID) id!: string;
+  @Field(() => ID, { name: "rowId", description: "The database id (every id argument accepts it, or the global `id`)." }) id!: string;
   @Field(() => TrainingRunStatus) status!: TrainingRunStatus;
   @Field(() => Float, { description: "0–1." }) progress!: number;
   @Field(() => String, { nullable: true, description: "What it is doing: queued, extracting, fitting: holdout | cross-validation | final, screening, proposing, done." }) stage!: string | null;

@@ -5,6 +5,7 @@ import { ContactResolver } from "../../contacts/contact.resolver";
 import { IngestResolver } from "../../ingest/ingest.resolver";
 import { BandKpiResolver } from "../../kpis/band-kpi.resolver";
 import { HoldoutResolver } from "../../kpis/holdout.resolver";
+import { NodeResolver } from "../../relay/node.resolver";
 import { AccountScoreResolver, ContactScoreResolver } from "../../scoring/score.resolver";
 import { BandTransitionResolver, ScoringModelResolver, ScoringResolver, ScoringRunResolver } from "../../scoring/scoring.resolver";
 import { TrainingResolver, TrainingRunResolver, WeightProposalResolver } from "../../training/training.resolver";
@@ -25,4 +26,5 @@ export const resolvers: NonEmptyArray<Function> = [
   HoldoutResolver,
   BandKpiResolver,
   TrainingResolver, TrainingRunResolver, WeightProposalResolver,
+  NodeResolver,
 ];
