@@ -13,6 +13,8 @@ export interface Connected {
   readonly db: Database;
   readonly url: string;
   readonly embedded: EmbeddedDatabase | null;
+  /** Migrations this connection applied (empty when the database was already current). */
+  readonly applied: readonly string[];
   close(): Promise<void>;
 }
 
@@ -30,16 +32,17 @@ export async function connectDatabase(config: Config, log: Logger, opts: { appli
     url = await ensureDatabase(embedded.url, "quorum");
   }
   let db: Database;
+  let applied: string[];
   try {
     db = await Database.connect({ url, poolSize: config.poolSize, statementTimeoutMs: config.statementTimeoutMs, applicationName: opts.applicationName });
-    const applied = await migrate(db.pool);
+    applied = await migrate(db.pool);
     if (applied.length > 0) log.info({ applied }, "migrations applied");
   } catch (err) {
     await embedded?.stop();
     throw new Error(`Cannot use the database at ${redactUrl(url)}: ${(err as Error).message}`);
   }
   return {
-    db, url, embedded,
+    db, url, embedded, applied,
     async close() {
       await db.close();
       await embedded?.stop();

@@ -39,6 +39,9 @@ export interface Config {
   readonly eventTypes: readonly string[];
 }
 
+/** Secrets copied from an example file rather than generated: anyone who read the example knows them. */
+const PLACEHOLDER_SECRET = /change[-_ ]?me|placeholder|your[-_ ]?(admin[-_ ]?)?(api[-_ ]?)?key|replace[-_ ]?me|^x+$/i;
+
 export const DEFAULT_EVENT_TYPES = [
   "email_open", "email_click", "email_reply", "page_view", "pricing_page_view", "content_download",
   "webinar_registered", "webinar_attended", "form_fill", "demo_request", "trial_signup",
@@ -105,6 +108,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (config.pageSize.default > config.pageSize.max) problems.push("PAGE_SIZE_DEFAULT must not exceed PAGE_SIZE_MAX");
   if (config.adminApiKey !== undefined && config.adminApiKey.length < 16) {
     problems.push("ADMIN_API_KEY must be at least 16 characters long");
+  } else if (config.adminApiKey !== undefined && PLACEHOLDER_SECRET.test(config.adminApiKey)) {
+    problems.push("ADMIN_API_KEY is a placeholder from an example; set a long random secret, e.g. $(openssl rand -hex 24)");
   }
   problems.push(...corsProblems(config.cors));
   if (problems.length > 0) throw new ConfigError(problems);
