@@ -3,6 +3,7 @@ import { AppError } from "../../platform/errors/errors";
 import { INGEST_ENTITIES } from "../ingest-entities";
 import { ENTITY_NAMES, type EntityName } from "../ingest-entity";
 import type { FieldError } from "../row-check";
+import { regionOfCountry } from "./country-regions";
 import { compileDateFormat, DateFormatError } from "./date-format";
 
 /**
@@ -55,6 +56,8 @@ export interface FieldSpecJson {
   readonly separator?: string;
   /** Type of an `attributes.*` value: string (default), number, integer, boolean. */
   readonly type?: "string" | "number" | "integer" | "boolean";
+  /** On `region`: the (mapped) value is a country, turned into its sales region (NA, LATAM, EMEA, APAC). */
+  readonly regionFromCountry?: boolean;
 }
 
 /** A mistake in a mapping file: the import stops before reading any row. */
@@ -83,7 +86,7 @@ const REQUIRED: Record<EntityName, readonly string[]> = {
 const DATE_FIELDS = new Set(["occurredAt", "deliveredAt", "observedAt", "createdAt", "closedAt"]);
 const NUMBER_FIELDS = new Set(["employees", "annualRevenue", "amount", "strength"]);
 const LIST_FIELDS = new Set(["technologies"]);
-const SPEC_KEYS = new Set(["column", "value", "template", "map", "default", "slug", "prefix", "suffix", "multiply", "format", "timezone", "separator", "type"]);
+const SPEC_KEYS = new Set(["column", "value", "template", "map", "default", "slug", "prefix", "suffix", "multiply", "format", "timezone", "separator", "type", "regionFromCountry"]);
 
 /**
  * Reads a mapping (parsed JSON) and checks it completely: entities, target fields, required
@@ -128,6 +131,9 @@ function parseFileMapping(f: FileMappingJson, top: MappingJson, baseDir: string,
     }
     if (spec.format !== undefined && !DATE_FIELDS.has(target)) throw new MappingError(`${at}.format is for timestamp fields (${[...DATE_FIELDS].join(", ")})`);
     if (spec.separator !== undefined && !LIST_FIELDS.has(target)) throw new MappingError(`${at}.separator is for list fields (technologies)`);
+    if (spec.regionFromCountry !== undefined && (target !== "region" || typeof spec.regionFromCountry !== "boolean")) {
+      throw new MappingError(`${at}.regionFromCountry is for the region field: true derives it from the country in the column`);
+    }
     if (DATE_FIELDS.has(target)) {
       try {
         compileDateFormat(spec.format ?? "iso", spec.timezone ?? timezone);
@@ -226,6 +232,7 @@ function compileField(target: string, spec: FieldSpecJson, mappingZone: string |
       v = slug(String(v));
       if (v === "") return null;
     }
+    if (spec.regionFromCountry) return regionOfCountry(String(v));
     if (spec.prefix !== undefined || spec.suffix !== undefined) v = `${spec.prefix ?? ""}${v}${spec.suffix ?? ""}`;
     if (spec.multiply !== undefined) {
       const n = typeof v === "number" ? v : Number(String(v).trim());
