@@ -9,6 +9,7 @@ import { reportingCommand } from "./reporting.command";
 import { schemaCommand } from "./schema.command";
 import { scoreCommand } from "./score.command";
 import { serveCommand } from "./serve.command";
+import { statusCommand } from "./status.command";
 import { trainCommand } from "./train.command";
 
 /** Every `quorum` command. Features add theirs here. */
@@ -24,4 +25,5 @@ export const commands: Record<string, Command> = {
   score: scoreCommand,
   train: trainCommand,
   reporting: reportingCommand,
+  status: statusCommand,
 };

@@ -13,7 +13,7 @@ export const migrateCommand: Command = {
   async run(argv) {
     const { values } = parseOptions(argv, { json: { type: "boolean" } });
     const config = loadConfig();
-    const connected = await connectDatabase(config, createLogger({ logLevel: "warn" }, { toStderr: true }));
+    const connected = await connectDatabase(config, createLogger({ logLevel: "warn" }, { toStderr: true }), { newDatabase: "create" });
     await connected.close();
     const total = listMigrations().length;
     if (values.json) {

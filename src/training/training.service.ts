@@ -9,6 +9,7 @@ import { AppError, BadInputError, ConflictError, NotFoundError } from "../platfo
 import { decodeCursor, encodeCursor, pageSize, toPage, withLazyCount } from "../platform/graphql/connection";
 import { isRowId } from "../platform/graphql/ids";
 import { decodeId } from "../platform/graphql/global-id";
+import { mixedDealsWarning } from "../ingest/data-sources.service";
 import { ensureDefaultModel } from "../scoring/default-model";
 import { DEFAULT_MODEL_NAME } from "../scoring/latest-run";
 import { normaliseModelInput } from "../scoring/model-validation";
@@ -484,6 +485,8 @@ export class TrainingService {
         : { pointsPerLogOdds: positiveEffects > 0 ? 100 / positiveEffects : 0, weights: { FIT: def.weights.fit, ENGAGEMENT: def.weights.engagement } };
       const suggestedCriteria = suggestCriteria(candidates, fit.candidates, candidateStats, n, scale);
       const warnings = [...report.warnings];
+      const mixed = await mixedDealsWarning(this.db);
+      if (mixed) warnings.push(mixed);
       if (!proposed) {
         warnings.push("No criterion has a clearly positive effect on winning in these deals (no 95% interval lies above 0), so the data support no re-weighting: no proposal was made.");
       }

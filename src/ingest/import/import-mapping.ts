@@ -14,6 +14,8 @@ import { compileDateFormat, DateFormatError } from "./date-format";
  */
 export interface MappingJson {
   readonly description?: string;
+  /** What the data is called in warnings and in `data_sources` ("maven-crm"); the file name without `.mapping.json` when absent. */
+  readonly source?: string;
   readonly timezone?: string;
   readonly delimiter?: string;
   readonly files?: readonly FileMappingJson[];
