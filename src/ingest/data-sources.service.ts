@@ -28,8 +28,9 @@ export async function dataSources(db: Executor): Promise<DataSource[]> {
 export async function mixingWarning(db: Executor, source: string): Promise<string | null> {
   const [{ accounts }] = await db.query<{ accounts: number }>("SELECT count(*)::int AS accounts FROM accounts") as [{ accounts: number }];
   if (accounts === 0) return null;
-  const others = (await dataSources(db)).map((s) => s.source).filter((s) => s !== source);
-  const known = (await dataSources(db)).some((s) => s.source === source);
+  const recorded = (await dataSources(db)).map((s) => s.source);
+  const others = recorded.filter((s) => s !== source);
+  const known = recorded.includes(source);
   if (known && others.length === 0) return null;
   const from = others.length > 0 ? `from ${others.join(", ")}` : "loaded some other way (API or an earlier version)";
   return `this database already holds ${accounts.toLocaleString("en-US")} accounts ${from}; importing "${source}" mixes a second source into it, and scores, training and KPIs will mix them too. Use a database of its own (DATABASE_URL) unless that is what you want.`;
