@@ -1,5 +1,5 @@
-# Quorum API image: compiled TypeScript on Node 20, talking to the PostgreSQL in DATABASE_URL.
-FROM node:20-bookworm-slim AS build
+# Quorum API image: compiled TypeScript on Node 24 (LTS), talking to the PostgreSQL in DATABASE_URL.
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -11,7 +11,7 @@ COPY console ./console
 COPY migrations ./migrations
 RUN npm run -s build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000
 WORKDIR /app
 COPY --from=build /app/package.json ./
@@ -21,6 +21,8 @@ COPY --from=build /app/dist ./dist
 COPY console/index.html console/console.css console/favicon.svg ./console/
 COPY migrations ./migrations
 COPY schema.graphql ./
+# The README's CSV mappings and model files, so `quorum import --mapping examples/…` works in the container.
+COPY examples ./examples
 USER node
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --retries=5 CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"

@@ -7,12 +7,15 @@
 // production default turns it off; it costs nothing per request). Pool size as Quorum's
 // (DB_POOL_SIZE, 16). No auth: Quorum checks a bearer key per request, PostGraphile here
 // checks nothing (see README.md here).
-import "./node20.mjs";
 import http from "node:http";
-import { postgraphile } from "postgraphile";
-import { makePgService } from "postgraphile/adaptors/pg";
-import { grafserv } from "postgraphile/grafserv/node";
-import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
+
+// Node 20 lacks Promise.withResolvers, which PostGraphile 5 calls; Node 22 and later have it, and
+// run PostGraphile as it ships. Imported dynamically so the shim is in place before PostGraphile loads.
+if (Number(process.versions.node.split(".")[0]) < 22) await import("./node20.mjs");
+const { postgraphile } = await import("postgraphile");
+const { makePgService } = await import("postgraphile/adaptors/pg");
+const { grafserv } = await import("postgraphile/grafserv/node");
+const { PostGraphileAmberPreset } = await import("postgraphile/presets/amber");
 
 const port = Number(process.env.PORT ?? 4456);
 const host = process.env.HOST ?? "127.0.0.1";

@@ -6,7 +6,7 @@ import { EngagementConnection, IntentSignal } from "../engagement/engagement.typ
 import type { RequestContext } from "../platform/graphql/context";
 import { decodeCursor, encodeCursor, pageSize, toPage } from "../platform/graphql/connection";
 import { BadInputError } from "../platform/errors/errors";
-import { isRowId } from "../platform/graphql/ids";
+import { decodeId } from "../platform/graphql/global-id";
 import { AccountFilter, AccountOrder } from "./account-filter.input";
 import { Account, AccountConnection } from "./account.type";
 import type { AccountRow } from "./account.row";
@@ -40,7 +40,10 @@ export class AccountResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<AccountRow | null> {
     if ((id == null) === (domain == null)) throw new BadInputError("Pass exactly one of id or domain.");
-    if (id != null) return isRowId(id) ? accountById(ctx.loaders).load(id) : null;
+    if (id != null) {
+      const rowId = decodeId(id, "Account");
+      return rowId === null ? null : accountById(ctx.loaders).load(rowId);
+    }
     return ctx.services.accounts.byDomain(domain!);
   }
 

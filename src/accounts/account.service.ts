@@ -4,10 +4,12 @@ import { decodeCursor, encodeCursor, pageSize, toPage, withLazyCount } from "../
 import { BadInputError } from "../platform/errors/errors";
 import { DEFAULT_MODEL_NAME, latestRunLoader } from "../scoring/latest-run";
 import { isRowId } from "../platform/graphql/ids";
+import { requireRowId } from "../platform/graphql/global-id";
 import type { Loaders } from "../platform/graphql/loaders";
 import { ACCOUNT_COLUMNS, type AccountRow } from "./account.row";
 import { type AccountFilter, type AccountOrder, AccountOrderField, SortDirection } from "./account-filter.input";
 import type { AccountConnection } from "./account.type";
+import type { Deal } from "../deals/deal.type";
 
 
 /** Sort key per order field: SQL expression (NULLs mapped to a floor so keysets stay total) and its cast. */
@@ -46,6 +48,7 @@ export class AccountService {
     // Through the request's loader: the page's `score` fields reuse this lookup.
     const run = needsScores ? await latestRunLoader(loaders).load(filter.model ?? DEFAULT_MODEL_NAME) : null;
 
+    if (run && filter.band?.length) filter = { ...filter, band: await this.bandNames(run.modelId, filter.band, filter.model ?? DEFAULT_MODEL_NAME) };
     const p = new Params();
     const where = this.where(filter, p, run !== null, needsScores);
     const filterParams = [...p.values];
@@ -133,6 +136,34 @@ export class AccountService {
     return rows;
   }
 
+  /**
+   * Band names as the model spells them: `hot` matches a band named `Hot`; a name that is no band
+   * of the model is refused (it would silently match nothing), listing the bands there are.
+   */
+  private async bandNames(modelId: string, asked: readonly string[], line: string): Promise<string[]> {
+    const rows = await this.db.prepared<{ name: string }>(
+      "SELECT b->>'name' AS name FROM scoring_models m, jsonb_array_elements(m.definition->'bands') b WHERE m.id = $1", [modelId]);
+    const byLower = new Map(rows.map((r) => [r.name.toLowerCase(), r.name]));
+    const unknown = asked.filter((b) => !byLower.has(b.trim().toLowerCase()));
+    if (unknown.length > 0) {
+      throw new BadInputError(`filter.band: ${unknown.map((b) => `"${b}"`).join(", ")} is not a band of model line "${line}"; its bands are ${rows.map((r) => r.name).join(", ")}`, { field: "filter.band" });
+    }
+    return [...new Set(asked.map((b) => byLower.get(b.trim().toLowerCase())!))];
+  }
+
+  /** Accounts by database id, in no particular order (missing ids are left out). */
+  async byIds(ids: readonly string[]): Promise<AccountRow[]> {
+    return this.db.query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = ANY($1::bigint[])`, [ids]);
+  }
+
+  /** Deals by database id, in no particular order (missing ids are left out). */
+  async dealsByIds(ids: readonly string[]): Promise<Deal[]> {
+    return this.db.query<Deal>(
+      `SELECT d.id::text AS id, d.external_id AS "externalId", d.name, d.amount::float8 AS amount, d.stage, d.outcome,
+              d.created_at AS "createdAt", d.closed_at AS "closedAt", d.account_id::text AS "accountId"
+         FROM deals d WHERE d.id = ANY($1::bigint[])`, [ids]);
+  }
+
   async byDomain(domain: string): Promise<AccountRow | null> {
     const rows = await this.db.query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.domain = $1`, [normaliseDomainForLookup(domain)]);
     return rows[0] ?? null;
@@ -147,8 +178,7 @@ export class AccountService {
     if (filter.isTarget != null) w.push(`a.is_target = ${p.add(filter.isTarget)}`);
     if (filter.isHoldout != null) w.push(`a.is_holdout = ${p.add(filter.isHoldout)}`);
     if (filter.parentId != null) {
-      if (!isRowId(filter.parentId)) throw new BadInputError(`parentId must be an account id (got "${filter.parentId}")`, { field: "filter.parentId" });
-      w.push(`a.parent_id = ${p.add(filter.parentId)}::bigint`);
+      w.push(`a.parent_id = ${p.add(requireRowId(filter.parentId, "Account", "filter.parentId"))}::bigint`);
     }
     if (filter.search != null && filter.search.trim() !== "") {
       const escaped = filter.search.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -1,3 +1,4 @@
+import { Node } from "../platform/graphql/node.type";
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { JSONObject } from "../platform/graphql/scalars";
 import { PageInfo } from "../platform/graphql/connection";
@@ -6,9 +7,9 @@ export enum Tier { A = "A", B = "B", C = "C" }
 registerEnumType(Tier, { name: "Tier", description: "Account tier: A is the most strategic." });
 
 /** A company we sell to. Relations (parent, contacts, committee, deals, …) are field resolvers backed by DataLoaders. */
-@ObjectType({ description: "A company we sell to." })
+@ObjectType({ description: "A company we sell to.", implements: Node })
 export class Account {
-  @Field(() => ID) id!: string;
+  @Field(() => ID, { name: "rowId", description: "The database id (every id argument accepts it, or the global `id`)." }) id!: string;
   @Field(() => String) domain!: string;
   @Field(() => String) name!: string;
   @Field(() => String, { nullable: true }) industry!: string | null;

@@ -13,7 +13,7 @@ export interface CommandEnv extends Connected {
 export async function withServices<T>(fn: (env: CommandEnv) => Promise<T>, opts: { logLevel?: Config["logLevel"] } = {}): Promise<T> {
   const config = loadConfig();
   const log = createLogger({ logLevel: opts.logLevel ?? (config.logLevel === "info" ? "warn" : config.logLevel) }, { toStderr: true });
-  const connected = await connectDatabase(config, log, { applicationName: "quorum-cli" });
+  const connected = await connectDatabase(config, log, { applicationName: "quorum-cli", newDatabase: "refuse" });
   try {
     return await fn({ ...connected, config, log, services: createServices(connected.db, config, log) });
   } finally {

@@ -11,13 +11,51 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
-/** Strict option parsing: an unknown or malformed option is a usage error that names it. */
+/**
+ * Strict option parsing: an unknown or malformed option is a usage error that names it, suggests
+ * the option it was probably meant to be, and points at `--help`.
+ */
 export function parseOptions<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T) {
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: true });
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError(usageMessage(err as Error & { code?: string }, Object.keys(options)));
   }
+}
+
+function usageMessage(err: Error & { code?: string }, known: readonly string[]): string {
+  const listed = known.length ? `Options: ${known.map((k) => `--${k}`).join(", ")}.` : "This command takes no options.";
+  if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    const flag = /'(-{1,2}[^']*)'/.exec(err.message)?.[1] ?? "";
+    const name = flag.replace(/^-+/, "").split("=")[0]!;
+    const guess = closest(name, known);
+    return `unknown option ${flag}${guess ? `; did you mean --${guess}?` : "."} ${listed}`;
+  }
+  if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    return `${err.message.replace(/\.$/, "")}. ${listed}`;
+  }
+  return err.message;
+}
+
+/** The known option nearest to `name` (edit distance at most a third of its length, at least 2), if any. */
+export function closest(name: string, known: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
+  for (const candidate of known) {
+    const d = candidate.startsWith(name) && name.length >= 3 ? 1 : editDistance(name.toLowerCase(), candidate);
+    if (d < bestDistance) { best = candidate; bestDistance = d; }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
 }
 
 export function intOption(value: string | undefined, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {

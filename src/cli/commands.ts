@@ -5,9 +5,11 @@ import { holdoutCommand } from "./holdout.command";
 import { keysCommand } from "./keys.command";
 import { kpisCommand } from "./kpis.command";
 import { migrateCommand } from "./migrate.command";
+import { reportingCommand } from "./reporting.command";
 import { schemaCommand } from "./schema.command";
 import { scoreCommand } from "./score.command";
 import { serveCommand } from "./serve.command";
+import { statusCommand } from "./status.command";
 import { trainCommand } from "./train.command";
 
 /** Every `quorum` command. Features add theirs here. */
@@ -22,4 +24,6 @@ export const commands: Record<string, Command> = {
   holdout: holdoutCommand,
   score: scoreCommand,
   train: trainCommand,
+  reporting: reportingCommand,
+  status: statusCommand,
 };

@@ -17,7 +17,7 @@ intent. The same seed gives the same data.`,
     const accounts = intOption(values.accounts, "accounts", config.demo.accounts, 1, 1_000_000);
     const seed = intOption(values.seed, "seed", config.demo.seed, 0, 2 ** 31 - 1);
     const log = createLogger({ logLevel: "warn" }, { toStderr: true });
-    const connected = await connectDatabase(config, log);
+    const connected = await connectDatabase(config, log, { newDatabase: "create" });
     try {
       const summary = await prepareDemo(connected.db, { ...config, demo: { ...config.demo, accounts, seed } }, log, { onlyWhenEmpty: false, progress: !values.json });
       if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -3,6 +3,7 @@ import path from "node:path";
 import { ENTITY_NAMES, type EntityName } from "../ingest/ingest-entity";
 import type { ImportFile, ImportSummary } from "../ingest/import/csv-import";
 import { MappingError, parseMapping } from "../ingest/import/import-mapping";
+import { mixingWarning, recordDataSource } from "../ingest/data-sources.service";
 import { withServices } from "./bootstrap";
 import { type Command, parseOptions, progressBar, UsageError } from "./command";
 
@@ -33,12 +34,16 @@ Example (the README's worked example):
       delimiter: { type: "string" }, reject: { type: "string" }, strict: { type: "boolean" }, json: { type: "boolean" },
     });
     const files = importFiles(values);
+    const source = sourceOf(values.mapping!);
     const rejectPath = path.resolve(values.reject ?? "quorum-rejects.csv");
-    return withServices(async ({ services }) => {
+    return withServices(async ({ db, services }) => {
+      const warning = await mixingWarning(db, source);
+      if (warning) process.stderr.write(`quorum import: warning: ${warning}\n`);
       const bar = values.json ? null : progressBar("import");
       const summary = await services.ingest.importFiles({ files, rejectPath, strict: values.strict ?? false, onProgress: (d, t, s) => bar?.update(d, t, s) });
       bar?.done();
-      if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+      if (summary.committed) await recordDataSource(db, source, files.map((f) => f.mapping.entity));
+      if (values.json) process.stdout.write(`${JSON.stringify({ ...summary, source, warnings: warning ? [warning] : [] })}\n`);
       else process.stdout.write(describe(summary));
       return summary.committed ? 0 : 1;
     });
@@ -70,6 +75,15 @@ function importFiles(values: { mapping?: string; dir?: string; entity?: string; 
     if (!m.file) throw new MappingError(`The mapping for ${m.entity} names no file: add "file" to it, or pass --file`);
     return { path: m.file, mapping: values.delimiter ? { ...m, delimiter: values.delimiter } : m };
   });
+}
+
+/** The mapping's `source`, else its file name without `.mapping.json`: how warnings and `data_sources` name the data. */
+function sourceOf(mappingPath: string): string {
+  try {
+    const json = JSON.parse(fs.readFileSync(mappingPath, "utf8")) as { source?: unknown };
+    if (typeof json.source === "string" && json.source.trim() !== "") return json.source.trim();
+  } catch { /* importFiles has reported an unreadable mapping already */ }
+  return path.basename(mappingPath).replace(/(\.mapping)?\.json$/i, "");
 }
 
 function hasFiles(json: unknown): boolean {

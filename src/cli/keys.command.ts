@@ -2,6 +2,17 @@ import { Role } from "../auth/roles";
 import { withServices } from "./bootstrap";
 import { type Command, parseOptions, UsageError } from "./command";
 
+const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace("T", " ") : "—");
+
+/** `keys list` as a table: created, last used (to the minute) and revoked, so stale keys stand out. */
+export function keyTable(keys: readonly { id: string; role: string; keyPrefix: string; name: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }[]): string {
+  if (keys.length === 0) return "No API keys yet: quorum keys create --name NAME --role ROLE\n";
+  const rows = [["ID", "ROLE", "PREFIX", "NAME", "CREATED (UTC)", "LAST USED", "REVOKED"],
+    ...keys.map((k) => [k.id, k.role, `${k.keyPrefix}…`, k.name, when(k.createdAt), when(k.lastUsedAt), when(k.revokedAt)])];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ")).join("\n") + "\n";
+}
+
 export const keysCommand: Command = {
   summary: "Manage API keys: create, list, revoke.",
   usage: `quorum keys create --name NAME --role VIEWER|INGEST|ANALYST|COUNCIL|ADMIN [--json]
@@ -23,7 +34,7 @@ quorum keys revoke ID`,
       if (action === "list") {
         const keys = await services.apiKeys.list();
         if (values.json) process.stdout.write(`${JSON.stringify(keys.map(({ keyHash: _h, ...k }) => k))}\n`);
-        else for (const k of keys) process.stdout.write(`${k.id.padStart(4)}  ${k.role.padEnd(8)} ${k.keyPrefix}…  ${k.name}${k.revokedAt ? "  (revoked)" : ""}\n`);
+        else process.stdout.write(keyTable(keys));
         return 0;
       }
       if (action === "revoke" && id) {

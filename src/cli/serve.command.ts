@@ -20,7 +20,7 @@ loads DEMO_ACCOUNTS demo accounts (2,000) first. Stops cleanly on Ctrl-C or SIGT
     const env = { ...process.env, ...(values.port ? { PORT: values.port } : {}) };
     const config = loadConfig(env);
     const log = createLogger(config);
-    const connected = await connectDatabase(config, log);
+    const connected = await connectDatabase(config, log, { role: "server" });
     const demoMode = config.database.kind === "embedded";
     try {
       if (config.demo.loadWhenEmpty) await prepareDemo(connected.db, config, log, { onlyWhenEmpty: true });

@@ -3,6 +3,7 @@ import type { Database } from "../platform/db/database";
 import { decodeCursor, encodeCursor, pageSize, toPage, withLazyCount } from "../platform/graphql/connection";
 import { BadInputError } from "../platform/errors/errors";
 import { isRowId } from "../platform/graphql/ids";
+import { requireRowId } from "../platform/graphql/global-id";
 import { CONTACT_COLUMNS } from "./contact.row";
 import type { ContactFilter } from "./contact-filter.input";
 import type { Contact, ContactConnection } from "./contact.type";
@@ -11,14 +12,18 @@ export class ContactService {
   constructor(private readonly db: Database, private readonly config: Config) {}
 
   /** Contacts in id order (keyset on id), filtered in SQL. */
+  /** Contacts by database id, in no particular order (missing ids are left out). */
+  async byIds(ids: readonly string[]): Promise<Contact[]> {
+    return this.db.query<Contact>(`SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.id = ANY($1::bigint[])`, [ids]);
+  }
+
   async list(filter: ContactFilter = {}, first?: number, after?: string): Promise<ContactConnection> {
     const limit = pageSize(first, this.config.pageSize);
     const params: unknown[] = [];
     const add = (v: unknown) => `$${params.push(v)}`;
     const w: string[] = [];
     if (filter.accountId != null) {
-      if (!isRowId(filter.accountId)) throw new BadInputError(`accountId must be an account id (got "${filter.accountId}")`, { field: "filter.accountId" });
-      w.push(`c.account_id = ${add(filter.accountId)}::bigint`);
+      w.push(`c.account_id = ${add(requireRowId(filter.accountId, "Account", "filter.accountId"))}::bigint`);
     }
     if (filter.accountDomain != null) w.push(`c.account_id = (SELECT id FROM accounts WHERE domain = lower(${add(filter.accountDomain.trim())}))`);
     if (filter.role?.length) w.push(`c.role = ANY(${add(filter.role)}::text[])`);

@@ -1,3 +1,4 @@
+import { Node } from "../platform/graphql/node.type";
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { PageInfo } from "../platform/graphql/connection";
 
@@ -23,9 +24,9 @@ export enum Seniority {
 }
 registerEnumType(Seniority, { name: "Seniority" });
 
-@ObjectType({ description: "A person at an account (or held until their account arrives)." })
+@ObjectType({ description: "A person at an account (or held until their account arrives).", implements: Node })
 export class Contact {
-  @Field(() => ID) id!: string;
+  @Field(() => ID, { name: "rowId", description: "The database id (every id argument accepts it, or the global `id`)." }) id!: string;
   @Field(() => String) email!: string;
   @Field(() => String, { nullable: true }) name!: string | null;
   @Field(() => String, { nullable: true }) title!: string | null;

@@ -4,6 +4,7 @@ import { Role } from "../auth/roles";
 import type { Database } from "../platform/db/database";
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from "../platform/errors/errors";
 import { decodeCursor, encodeCursor, pageSize, toPage, withLazyCount } from "../platform/graphql/connection";
+import { decodeId } from "../platform/graphql/global-id";
 import { isRowId } from "../platform/graphql/ids";
 import type { ModelDefinition, ModelRow } from "../scoring/model.types";
 import { lockLine } from "../scoring/scoring-model.service";
@@ -51,10 +52,11 @@ export class CouncilService {
    * it on deals) with its impact preview, and a SUBMITTED audit entry, in one transaction. The
    * submitting key may not review it.
    */
-  async submit(modelId: string, comment: string, principal: Principal | null): Promise<ProposalRow> {
+  async submit(modelIdArg: string, comment: string, principal: Principal | null): Promise<ProposalRow> {
     if (!principal) throw new ForbiddenError("Submitting a model for review needs an API key with role ANALYST, COUNCIL or ADMIN.");
     const text = checkedComment(comment, "Say what the draft changes and why, so the council knows what it reviews.");
-    if (!isRowId(modelId)) throw new NotFoundError("Scoring model", modelId);
+    const modelId = decodeId(modelIdArg, "ScoringModel");
+    if (modelId === null) throw new NotFoundError("Scoring model", modelIdArg);
     return this.db.tx(async (client) => {
       const model = await modelFor(client, modelId);
       await lockLine(client, model.name);
@@ -92,13 +94,14 @@ export class CouncilService {
    * REJECTED audit entry and re-derives the proposal's status (any REJECT vetoes; enough
    * approvals approve). Reviews stay open until the version is activated.
    */
-  async review(proposalId: string, decision: ReviewDecision, comment: string, acknowledgeNotRecommended: boolean, principal: Principal | null): Promise<ProposalRow> {
+  async review(proposalIdArg: string, decision: ReviewDecision, comment: string, acknowledgeNotRecommended: boolean, principal: Principal | null): Promise<ProposalRow> {
     if (!principal) throw new ForbiddenError("A review needs a COUNCIL key.");
     if (principal.role !== Role.COUNCIL) {
       throw new ForbiddenError(`Only COUNCIL keys review proposals; "${principal.name}" has role ${principal.role}. (An ADMIN who must bypass the council activates with override: "<reason>", which is recorded as BREAK_GLASS.)`);
     }
     const text = checkedComment(comment, "Say why you approve or reject, so the record explains the decision.");
-    if (!isRowId(proposalId)) throw new NotFoundError("Weight proposal", proposalId);
+    const proposalId = decodeId(proposalIdArg, "WeightProposal");
+    if (proposalId === null) throw new NotFoundError("Weight proposal", proposalIdArg);
     return this.db.tx(async (client) => {
       // The line lock first, as activation takes it: reviews and activations of a line queue
       // in one order (no deadlock), and a review never interleaves with the gate's count.
@@ -179,8 +182,9 @@ export class CouncilService {
   }
 
   /** The proposal's impact as of now (computed, never stored: the stored one stays the proposal's record). */
-  async impactNow(proposalId: string): Promise<ImpactData | null> {
-    if (!isRowId(proposalId)) return null;
+  async impactNow(proposalIdArg: string): Promise<ImpactData | null> {
+    const proposalId = decodeId(proposalIdArg, "WeightProposal");
+    if (proposalId === null) return null;
     const rows = await this.db.query<{ name: string; definition: ModelDefinition }>(
       "SELECT m.name, m.definition FROM weight_proposals p JOIN scoring_models m ON m.id = p.proposed_model_id WHERE p.id = $1", [proposalId]);
     const model = rows[0];

@@ -1,4 +1,5 @@
 import type { PoolClient } from "pg";
+import { recordDataSource } from "../ingest/data-sources.service";
 import type { Database } from "../platform/db/database";
 import { BadInputError, ConflictError } from "../platform/errors/errors";
 import { type AccountProfile, generateAccountProfiles } from "./account-profiles";
@@ -75,6 +76,7 @@ export async function loadDemo(db: Database, opts: DemoOptions): Promise<DemoSum
   if (!Number.isInteger(opts.seed)) throw new BadInputError(`The demo seed must be a whole number (got ${opts.seed})`);
   const startedAt = performance.now();
   const counts = await db.tx((client) => new DemoLoad(client, opts).run());
+  await recordDataSource(db, "demo", ["accounts", "contacts", "events", "intent", "deals"]);
   return { ...counts, seconds: Math.round((performance.now() - startedAt) / 10) / 100 };
 }
 

@@ -1,3 +1,4 @@
+import { GlobalIdOf } from "../platform/graphql/node.type";
 import { Field, Float, ID, Int, ObjectType } from "type-graphql";
 import { PageInfo } from "../platform/graphql/connection";
 
@@ -10,6 +11,7 @@ export class EngagementEvent {
   @Field(() => String, { nullable: true }) asset!: string | null;
   @Field(() => Date) occurredAt!: Date;
   @Field(() => String, { nullable: true }) source!: string | null;
+  @GlobalIdOf("Contact")
   @Field(() => ID, { nullable: true }) contactId!: string | null;
   @Field(() => String, { nullable: true }) contactEmail!: string | null;
   @Field(() => Boolean, { description: "Bot or mail-privacy prefetch: stored, never scored." }) isBot!: boolean;

@@ -2,7 +2,7 @@ import type { PoolClient } from "pg";
 import type { Logger } from "pino";
 import type { Database } from "../platform/db/database";
 import { BadInputError, CancelledError } from "../platform/errors/errors";
-import { isRowId } from "../platform/graphql/ids";
+import { decodeId } from "../platform/graphql/global-id";
 import { DEFAULT_MODEL_NAME } from "../scoring/latest-run";
 import type { ModelDefinition } from "../scoring/model.types";
 import { aucOf, bandOrder, conversionByBand, groupsOf, KPIS, P_VALUE_ADJUSTMENT, UNSCORED } from "./band-kpi.report";
@@ -240,8 +240,8 @@ function validate(r: BandKpiRequest): ValidInput {
   if (!Number.isSafeInteger(seed)) throw new BadInputError(`seed must be a whole number (got ${seed}).`, { field: "seed" });
   const model = r.model == null ? null : r.model.trim();
   if (model === "") throw new BadInputError("model must name a model line, e.g. \"default\"; omit it for the default model.", { field: "model" });
-  const modelId = r.modelId ?? null;
-  if (modelId !== null && !isRowId(modelId)) throw new BadInputError(`modelId ${modelId} is not a scoring model id; pass the id of a version (scoringModels), or omit it.`, { field: "modelId" });
+  const modelId = r.modelId == null ? null : decodeId(r.modelId, "ScoringModel");
+  if (r.modelId != null && modelId === null) throw new BadInputError(`modelId ${r.modelId} is not a scoring model id; pass the id of a version (scoringModels), or omit it.`, { field: "modelId" });
   return { from: r.from, to: r.to, model, modelId, byTier: r.byTier ?? false, seed, confidence, bootstrapIterations: iterations };
 }
 

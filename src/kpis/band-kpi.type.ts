@@ -1,4 +1,5 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { GlobalIdOf } from "../platform/graphql/node.type";
 
 import { KpiDirection, KpiVersionSource } from "./band-kpi.enums";
 
@@ -130,8 +131,10 @@ export class KpiDefinition {
 
 @ObjectType({ simpleResolvers: true, description: "The scoring run whose snapshots gave most accounts their band at the window's start." })
 export class KpiModelRun {
+  @GlobalIdOf("ScoringRun")
   @Field(() => ID) id!: string;
   @Field(() => Date) asOf!: Date;
+  @GlobalIdOf("ScoringModel")
   @Field(() => ID) modelId!: string;
   @Field(() => Int) modelVersion!: number;
 }
@@ -157,6 +160,7 @@ export class KpiBandShare {
 
 @ObjectType({ simpleResolvers: true, description: "Accounts per band in one scoring run of the model line." })
 export class KpiRunDistribution {
+  @GlobalIdOf("ScoringRun")
   @Field(() => ID) runId!: string;
   @Field(() => Date) asOf!: Date;
   @Field(() => Int) modelVersion!: number;
@@ -185,6 +189,7 @@ export class BandKpiReport {
   @Field(() => Date) from!: Date;
   @Field(() => Date) to!: Date;
   @Field(() => String) model!: string;
+  @GlobalIdOf("ScoringModel")
   @Field(() => ID) modelId!: string;
   @Field(() => Int) modelVersion!: number;
   @Field(() => KpiVersionSource, { description: "Why this version: named by the request, ACTIVE at from, or no activation recorded." }) versionSource!: KpiVersionSource;

@@ -1,3 +1,4 @@
+import { GlobalIdOf } from "../platform/graphql/node.type";
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { PageInfo } from "../platform/graphql/connection";
 
@@ -61,6 +62,7 @@ export class HoldoutAssignment {
   @Field(() => Float) share!: number;
   @Field(() => HoldoutStratifyBy) stratifyBy!: HoldoutStratifyBy;
   @Field(() => String, { nullable: true, description: "Model line of BAND strata." }) model!: string | null;
+  @GlobalIdOf("ScoringRun")
   @Field(() => ID, { nullable: true, description: "Scoring run whose bands were the strata (BAND only)." }) runId!: string | null;
   @Field(() => Boolean) replaceExisting!: boolean;
   @Field(() => Int, { description: "Target accounts in the holdout after this assignment." }) accountsIn!: number;

@@ -5,6 +5,7 @@ import { redactUrl } from "./config/config";
 import { Database } from "./db/database";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./db/embedded";
 import { migrate } from "./db/migrate";
+import { publishRunningDatabase, readRunningDatabase } from "./db/running-database";
 import { startHttpServer, type HttpServer } from "./http/server";
 import { createServices, type Services } from "./services";
 
@@ -13,38 +14,95 @@ export interface Connected {
   readonly db: Database;
   readonly url: string;
   readonly embedded: EmbeddedDatabase | null;
+  /** Set when this process uses the embedded database of a running `quorum serve` (that process's id). */
+  readonly servedBy: number | null;
+  /** Migrations this connection applied (empty when the database was already current). */
+  readonly applied: readonly string[];
   close(): Promise<void>;
 }
 
+export interface ConnectOptions {
+  readonly applicationName?: string;
+  /**
+   * `server` owns the embedded database and leaves its URL under `.data/` while it runs; `cli`
+   * uses a running server's embedded database when there is one, else starts its own.
+   */
+  readonly role?: "server" | "cli";
+  /**
+   * A database with no Quorum schema yet: `create` migrates it (serve, migrate, demo); `refuse`
+   * says so, so a command pointed at the wrong database does not quietly set up an empty one.
+   * The embedded `quorum` database is Quorum's by construction and is always created.
+   */
+  readonly newDatabase?: "create" | "refuse";
+  /** Apply pending migrations (default); `quorum status` reads the state without changing it. */
+  readonly migrate?: boolean;
+}
+
 /**
- * Connects to `DATABASE_URL`, or starts the embedded PostgreSQL (reusing its data folder)
- * and its `quorum` database, then applies pending migrations.
+ * Connects to `DATABASE_URL`, or to a running server's embedded database, or starts the embedded
+ * PostgreSQL (reusing its data folder) and its `quorum` database; then applies pending migrations.
+ * A database holding another application's tables is refused, never migrated.
  */
-export async function connectDatabase(config: Config, log: Logger, opts: { applicationName?: string } = {}): Promise<Connected> {
+export async function connectDatabase(config: Config, log: Logger, opts: ConnectOptions = {}): Promise<Connected> {
+  const role = opts.role ?? "cli";
   let embedded: EmbeddedDatabase | null = null;
+  let servedBy: number | null = null;
   let url: string;
+  let unpublish: (() => void) | null = null;
   if (config.database.kind === "external") {
     url = config.database.url;
   } else {
-    embedded = await startEmbeddedPostgres({ dataDir: config.database.dataDir, port: config.database.port });
-    url = await ensureDatabase(embedded.url, "quorum");
+    const running = role === "cli" ? readRunningDatabase(config.database.dataDir) : null;
+    if (running) {
+      url = running.url;
+      servedBy = running.pid;
+    } else {
+      embedded = await startEmbeddedPostgres({ dataDir: config.database.dataDir, port: config.database.port });
+      url = await ensureDatabase(embedded.url, "quorum");
+      if (role === "server") unpublish = publishRunningDatabase(config.database.dataDir, url);
+    }
   }
-  let db: Database;
+  let db: Database | undefined;
+  let applied: string[] = [];
   try {
     db = await Database.connect({ url, poolSize: config.poolSize, statementTimeoutMs: config.statementTimeoutMs, applicationName: opts.applicationName });
-    const applied = await migrate(db.pool);
+    await checkIsQuorums(db, url, config.database.kind === "external" ? opts.newDatabase ?? "create" : "create");
+    if (opts.migrate !== false) applied = await migrate(db.pool);
     if (applied.length > 0) log.info({ applied }, "migrations applied");
   } catch (err) {
+    await db?.close().catch(() => undefined);
+    unpublish?.();
     await embedded?.stop();
     throw new Error(`Cannot use the database at ${redactUrl(url)}: ${(err as Error).message}`);
   }
+  const connectedDb = db;
   return {
-    db, url, embedded,
+    db: connectedDb, url, embedded, servedBy, applied,
     async close() {
-      await db.close();
+      await connectedDb.close();
+      unpublish?.();
       await embedded?.stop();
     },
   };
+}
+
+/**
+ * Refuses a database that holds tables but no Quorum schema (another application's), and, when
+ * asked, one that is empty (not set up for Quorum yet), with what to do instead.
+ */
+async function checkIsQuorums(db: Database, url: string, newDatabase: "create" | "refuse"): Promise<void> {
+  const [state] = await db.query<{ quorum: boolean; tables: string[]; n: number }>(
+    `SELECT to_regclass('public.schema_migrations') IS NOT NULL AS quorum,
+            (array_agg(schemaname || '.' || tablename ORDER BY schemaname, tablename))[1:5] AS tables, count(*)::int AS n
+       FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND schemaname NOT LIKE 'pg_temp%'`);
+  if (state!.quorum) return;
+  if (state!.n > 0) {
+    throw new Error(`it holds ${state!.n} tables (${state!.tables.join(", ")}${state!.n > 5 ? ", …" : ""}) but no Quorum schema: it is another application's database, and Quorum will not migrate it. Point DATABASE_URL at Quorum's database, or at a new, empty one.`);
+  }
+  if (newDatabase === "create") return;
+  const name = new URL(url).pathname.slice(1);
+  const quorumExists = name !== "quorum" && (await db.query("SELECT 1 FROM pg_database WHERE datname = 'quorum'")).length > 0;
+  throw new Error(`it is empty: Quorum has not been set up there. ${quorumExists ? `This server has a "quorum" database: did you mean …/quorum? ` : ""}Run \`quorum migrate\` against it to set it up, or point DATABASE_URL at Quorum's database (\`quorum status\` shows the one a running server uses).`);
 }
 
 async function ensureDatabase(serverUrl: string, name: string): Promise<string> {

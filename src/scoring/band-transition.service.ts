@@ -3,6 +3,7 @@ import type { Database } from "../platform/db/database";
 import { decodeCursor, encodeCursor, pageSize, toPage, withLazyCount } from "../platform/graphql/connection";
 import { BadInputError } from "../platform/errors/errors";
 import { isRowId } from "../platform/graphql/ids";
+import { optionalRowId } from "../platform/graphql/global-id";
 import { SlaStatus, type BandTransition, type BandTransitionConnection, type TransitionKind } from "./band-transition.type";
 import { DEFAULT_MODEL_NAME } from "./latest-run";
 
@@ -28,7 +29,7 @@ export class BandTransitionService {
   async list(filter: TransitionFilter, first: number | undefined, after: string | undefined): Promise<BandTransitionConnection> {
     const limit = pageSize(first, this.config.pageSize);
     if (Number.isNaN(filter.since.getTime())) throw new BadInputError("since is not a valid time.", { field: "since" });
-    if (filter.accountId != null && !isRowId(filter.accountId)) throw new BadInputError(`accountId must be an account id (got "${filter.accountId}")`, { field: "accountId" });
+    const accountId = optionalRowId(filter.accountId, "Account", "accountId");
     const params: unknown[] = [];
     const add = (v: unknown) => `$${params.push(v)}`;
     const w = [
@@ -39,7 +40,7 @@ export class BandTransitionService {
     if (filter.band?.length) w.push(`t.kind = 'BAND' AND t.to_value = ANY(${add(filter.band)}::text[])`);
     if (filter.kind) w.push(`t.kind = ${add(filter.kind)}`);
     if (filter.includeHoldout === false) w.push("NOT t.is_holdout");
-    if (filter.accountId != null) w.push(`t.account_id = ${add(filter.accountId)}::bigint`);
+    if (accountId !== null) w.push(`t.account_id = ${add(accountId)}::bigint`);
     const statuses = filter.slaStatus?.length ? [...new Set(filter.slaStatus)] : null;
     if (statuses && !statuses.includes(SlaStatus.NO_SLA)) w.push("t.sla_hours IS NOT NULL");
     const outer: string[] = [];

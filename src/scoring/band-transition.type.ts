@@ -1,3 +1,4 @@
+import { GlobalIdOf } from "../platform/graphql/node.type";
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { PageInfo } from "../platform/graphql/connection";
 
@@ -22,6 +23,7 @@ export class BandTransition {
   @Field(() => Date, { nullable: true, description: "The first sales_touch event on the account at or after enteredAt." }) firstTouchAt!: Date | null;
   @Field(() => SlaStatus) slaStatus!: SlaStatus;
   @Field(() => Boolean, { description: "Holdout accounts are scored but left alone by plays and routing." }) isHoldout!: boolean;
+  @GlobalIdOf("ScoringRun")
   @Field(() => ID) runId!: string;
   /** Not fields: `account` and `model` load them. */
   accountId!: string;

@@ -1,5 +1,5 @@
 import { BadInputError } from "../platform/errors/errors";
-import { isRowId } from "../platform/graphql/ids";
+import { decodeId } from "../platform/graphql/global-id";
 import {
   ACCOUNT_FIT_FIELDS, CONTACT_FIT_FIELDS, type Band, type Criterion, type EngagementRule, type FieldKind, type FitOperator, type FitRule,
   type IntentRule, type ModelDefinition, type Rollup,
@@ -73,7 +73,8 @@ export function normaliseModelInput(input: ScoringModelInputData, opts: { eventT
   const p = new Problems();
   const name = input.name?.trim() ?? "";
   if (!NAME_PATTERN.test(name)) p.add("name", `must be 1–63 lowercase letters, digits, "-" or "_", starting with a letter or digit (got ${show(input.name)})`);
-  if (input.basedOnId != null && !isRowId(input.basedOnId)) p.add("basedOnId", `must be a model id (got ${show(input.basedOnId)})`);
+  const basedOnId = input.basedOnId == null ? null : decodeId(input.basedOnId, "ScoringModel");
+  if (input.basedOnId != null && basedOnId === null) p.add("basedOnId", `must be a model id (its id or rowId; got ${show(input.basedOnId)})`);
   const description = input.description?.trim() || null;
   if (description && description.length > MAX_DESCRIPTION) p.add("description", `must be at most ${MAX_DESCRIPTION} characters (got ${description.length})`);
 
@@ -177,7 +178,7 @@ export function normaliseModelInput(input: ScoringModelInputData, opts: { eventT
   return {
     name,
     description,
-    basedOnId: input.basedOnId ?? null,
+    basedOnId,
     definition: {
       weights: { fit: w.fit, engagement: w.engagement, intent: w.intent, committee: w.committee },
       fitRules, engagementRules, roleMultipliers, intentRules, committee, bands, thresholds,

@@ -4,7 +4,7 @@ import { Account } from "../accounts/account.type";
 import { Contact } from "../contacts/contact.type";
 import type { RequestContext } from "../platform/graphql/context";
 import { BadInputError } from "../platform/errors/errors";
-import { isRowId } from "../platform/graphql/ids";
+import { optionalRowId } from "../platform/graphql/global-id";
 import { DEFAULT_MODEL_NAME } from "./latest-run";
 import { currentScoreByAccount, currentScoreByContact, scoreHistoryByAccount } from "./score.loaders";
 import { AccountScore, ContactScore } from "./score.type";
@@ -30,9 +30,9 @@ export class AccountScoreResolver {
     @Arg("model", () => String, { nullable: true }) model: string | undefined,
     @Ctx() ctx: RequestContext,
   ): Promise<AccountScore[]> {
-    if (modelId != null && !isRowId(modelId)) throw new BadInputError(`modelId must be a model id (got "${modelId}")`, { field: "modelId" });
+    const modelRowId = optionalRowId(modelId, "ScoringModel", "modelId");
     if (from && to && from > to) throw new BadInputError("from must not be after to.", { field: "from" });
-    return scoreHistoryByAccount(ctx.loaders, { from: from ?? null, to: to ?? null, modelId: modelId ?? null, modelName: model ?? DEFAULT_MODEL_NAME }).load(account.id);
+    return scoreHistoryByAccount(ctx.loaders, { from: from ?? null, to: to ?? null, modelId: modelRowId, modelName: model ?? DEFAULT_MODEL_NAME }).load(account.id);
   }
 }
 

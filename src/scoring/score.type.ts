@@ -1,3 +1,4 @@
+import { GlobalIdOf, Node } from "../platform/graphql/node.type";
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { PageInfo } from "../platform/graphql/connection";
 import { ScoreComponent, ScoringModel } from "./scoring-model.type";
@@ -21,6 +22,7 @@ export class ScoreContribution {
 
 @ObjectType({ simpleResolvers: true, description: "An account's score in one scoring run." })
 export class AccountScore {
+  @GlobalIdOf("ScoringRun")
   @Field(() => ID) runId!: string;
   @Field(() => Date) asOf!: Date;
   @Field(() => ScoringModel) model!: ScoringModel;
@@ -40,6 +42,7 @@ export class AccountScore {
 
 @ObjectType({ simpleResolvers: true, description: "A contact's lead score in one scoring run." })
 export class ContactScore {
+  @GlobalIdOf("ScoringRun")
   @Field(() => ID) runId!: string;
   @Field(() => Date) asOf!: Date;
   @Field(() => ScoringModel) model!: ScoringModel;
@@ -66,9 +69,9 @@ export class BandCount {
   @Field(() => Int, { description: "Of them, holdout accounts." }) holdoutCount!: number;
 }
 
-@ObjectType({ description: "One scoring run: a snapshot of every account (and engaged contact) as of a time." })
+@ObjectType({ description: "One scoring run: a snapshot of every account (and engaged contact) as of a time.", implements: Node })
 export class ScoringRun {
-  @Field(() => ID) id!: string;
+  @Field(() => ID, { name: "rowId", description: "The database id (every id argument accepts it, or the global `id`)." }) id!: string;
   @Field(() => Date) asOf!: Date;
   @Field(() => RunStatus) status!: RunStatus;
   @Field(() => Int) accountsScored!: number;

@@ -2,7 +2,7 @@ import type { PoolClient } from "pg";
 import type { ActivationRequest, CouncilGate } from "../council/council-gate.service";
 import type { Database } from "../platform/db/database";
 import { BadInputError, ConflictError, NotFoundError } from "../platform/errors/errors";
-import { isRowId } from "../platform/graphql/ids";
+import { decodeId } from "../platform/graphql/global-id";
 import { DEFAULT_MODEL_NAME } from "./latest-run";
 import { normaliseModelInput, type ScoringModelInputData } from "./model-validation";
 import { MODEL_COLUMNS, type ModelRow, type ModelStatus } from "./model.types";
@@ -22,9 +22,11 @@ export class ScoringModelService {
         ORDER BY m.name, m.version DESC`, [status ?? null, name ?? null]);
   }
 
+  /** A version by its id or rowId (null when there is none). */
   async byId(id: string): Promise<ModelRow | null> {
-    if (!isRowId(id)) return null;
-    const rows = await this.db.query<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM scoring_models m WHERE m.id = $1`, [id]);
+    const rowId = decodeId(id, "ScoringModel");
+    if (rowId === null) return null;
+    const rows = await this.db.query<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM scoring_models m WHERE m.id = $1`, [rowId]);
     return rows[0] ?? null;
   }
 
@@ -60,8 +62,9 @@ export class ScoringModelService {
    * under the line lock and in this transaction, whether the version may go live (an approved
    * proposal, a rollback, or an ADMIN's break-glass) and records the change.
    */
-  async activate(id: string, request: ActivationRequest): Promise<ModelRow> {
-    if (!isRowId(id)) throw new NotFoundError("Scoring model", id);
+  async activate(idArg: string, request: ActivationRequest): Promise<ModelRow> {
+    const id = decodeId(idArg, "ScoringModel");
+    if (id === null) throw new NotFoundError("Scoring model", idArg);
     return this.db.tx(async (client) => {
       const found = await client.query<{ name: string }>("SELECT name FROM scoring_models WHERE id = $1", [id]);
       if (found.rowCount === 0) throw new NotFoundError("Scoring model", id);

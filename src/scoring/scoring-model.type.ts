@@ -1,3 +1,4 @@
+import { Node } from "../platform/graphql/node.type";
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { BuyingRole } from "../contacts/contact.type";
 import { JSONObject } from "../platform/graphql/scalars";
@@ -127,9 +128,9 @@ export class Criterion {
 }
 
 /** A model version: its lifecycle fields and its definition, typed. */
-@ObjectType({ description: "One immutable version of a named scoring model." })
+@ObjectType({ description: "One immutable version of a named scoring model.", implements: Node })
 export class ScoringModel {
-  @Field(() => ID) id!: string;
+  @Field(() => ID, { name: "rowId", description: "The database id (every id argument accepts it, or the global `id`)." }) id!: string;
   @Field(() => String, { description: "The model line, e.g. \"default\" or one per product line." }) name!: string;
   @Field(() => Int) version!: number;
   @Field(() => ModelStatus) status!: ModelStatus;

@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { PoolClient } from "pg";
 import type { Database } from "../platform/db/database";
 import { AppError, BadInputError, ConflictError, NotFoundError } from "../platform/errors/errors";
-import { isRowId } from "../platform/graphql/ids";
+import { decodeId } from "../platform/graphql/global-id";
 import { ensureDefaultModel } from "./default-model";
 import { DEFAULT_MODEL_NAME } from "./latest-run";
 import { MODEL_COLUMNS, type ModelRow } from "./model.types";
@@ -171,8 +171,9 @@ export class ScoringRunService {
   /** The version to run: by id, else the ACTIVE version of the line (the shipped default is created on first use). */
   private async resolveModel(opts: RunOptions): Promise<ModelRow> {
     if (opts.modelId != null) {
-      const rows = isRowId(opts.modelId)
-        ? await this.db.query<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM scoring_models m WHERE m.id = $1`, [opts.modelId])
+      const modelId = decodeId(opts.modelId, "ScoringModel");
+      const rows = modelId !== null
+        ? await this.db.query<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM scoring_models m WHERE m.id = $1`, [modelId])
         : [];
       if (!rows[0]) throw new NotFoundError("Scoring model", opts.modelId);
       return rows[0];

@@ -3,6 +3,7 @@ import type { Database } from "../platform/db/database";
 import { decodeCursor, encodeCursor, pageSize, toPage, withLazyCount } from "../platform/graphql/connection";
 import { BadInputError } from "../platform/errors/errors";
 import { isRowId } from "../platform/graphql/ids";
+import { decodeId, optionalRowId } from "../platform/graphql/global-id";
 import { DEFAULT_MODEL_NAME } from "./latest-run";
 import type { ModelDefinition } from "./model.types";
 import type { RunOptions, RunSummary, ScoringRunService, StoredBandCount } from "./scoring-run.service";
@@ -23,9 +24,11 @@ export class ScoringService {
     return { ...run, summary };
   }
 
+  /** A run by its id or rowId (null when there is none). */
   async runById(id: string): Promise<ScoringRun | null> {
-    if (!isRowId(id)) return null;
-    const read = () => this.db.query<ScoringRun>(`SELECT ${RUN_COLUMNS} FROM scoring_runs r WHERE r.id = $1`, [id]);
+    const rowId = decodeId(id, "ScoringRun");
+    if (rowId === null) return null;
+    const read = () => this.db.query<ScoringRun>(`SELECT ${RUN_COLUMNS} FROM scoring_runs r WHERE r.id = $1`, [rowId]);
     return (await this.withoutAbandoned(read))[0] ?? null;
   }
 
@@ -39,9 +42,9 @@ export class ScoringService {
   /** Runs, newest first. */
   async runs(first: number | undefined, after: string | undefined, filter: { modelId?: string | null; status?: RunStatus | null } = {}): Promise<ScoringRunConnection> {
     const limit = pageSize(first, this.config.pageSize);
-    if (filter.modelId != null && !isRowId(filter.modelId)) throw new BadInputError(`modelId must be a model id (got "${filter.modelId}")`, { field: "modelId" });
+    const modelId = optionalRowId(filter.modelId, "ScoringModel", "modelId");
     const where = "($1::bigint IS NULL OR r.model_id = $1) AND ($2::text IS NULL OR r.status = $2)";
-    const params: unknown[] = [filter.modelId ?? null, filter.status ?? null];
+    const params: unknown[] = [modelId, filter.status ?? null];
     const before = after ? String(decodeCursor(after, 1)[0]) : null;
     if (before !== null && !isRowId(before)) throw new BadInputError("The cursor is not valid for this list; pass an endCursor from the same query.", { field: "after" });
     const rows = await this.withoutAbandoned(() => this.db.query<ScoringRun>(
@@ -57,8 +60,8 @@ export class ScoringService {
    * line `modelName` ("default"), with as-of at or before `asOf` when given. Empty when there
    * is no such run.
    */
-  async distribution(modelId: string | null, asOf: Date | null, modelName: string = DEFAULT_MODEL_NAME): Promise<BandCount[]> {
-    if (modelId !== null && !isRowId(modelId)) throw new BadInputError(`modelId must be a model id (got "${modelId}")`, { field: "modelId" });
+  async distribution(modelIdArg: string | null, asOf: Date | null, modelName: string = DEFAULT_MODEL_NAME): Promise<BandCount[]> {
+    const modelId = optionalRowId(modelIdArg, "ScoringModel", "modelId");
     // Only the model's bands travel: the whole definition is ~12 KB of JSON to parse per request.
     const rows = await this.db.prepared<{ definition: Pick<ModelDefinition, "bands">; band_counts: StoredBandCount[] | null }>(
       `SELECT jsonb_build_object('bands', m.definition->'bands') AS definition, r.band_counts

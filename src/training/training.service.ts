@@ -8,6 +8,8 @@ import type { Database } from "../platform/db/database";
 import { AppError, BadInputError, ConflictError, NotFoundError } from "../platform/errors/errors";
 import { decodeCursor, encodeCursor, pageSize, toPage, withLazyCount } from "../platform/graphql/connection";
 import { isRowId } from "../platform/graphql/ids";
+import { decodeId } from "../platform/graphql/global-id";
+import { mixedDealsWarning } from "../ingest/data-sources.service";
 import { ensureDefaultModel } from "../scoring/default-model";
 import { DEFAULT_MODEL_NAME } from "../scoring/latest-run";
 import { computeImpact, impactSentence } from "../council";
@@ -184,9 +186,11 @@ export class TrainingService {
     }
   }
 
+  /** A run by its id or rowId (null when there is none). */
   async byId(id: string): Promise<TrainingRunRow | null> {
-    if (!isRowId(id)) return null;
-    const rows = await this.db.query<TrainingRunRow>(`SELECT ${RUN_COLUMNS} FROM training_runs r WHERE r.id = $1`, [id]);
+    const rowId = decodeId(id, "TrainingRun");
+    if (rowId === null) return null;
+    const rows = await this.db.query<TrainingRunRow>(`SELECT ${RUN_COLUMNS} FROM training_runs r WHERE r.id = $1`, [rowId]);
     return rows[0] ?? null;
   }
 
@@ -209,7 +213,7 @@ export class TrainingService {
   async view(id: string): Promise<TrainingRunView | null> {
     const run = await this.byId(id);
     if (!run) return null;
-    const [proposal] = await this.proposalsByRunIds([id]);
+    const [proposal] = await this.proposalsByRunIds([run.id]);
     const [base, proposed, reviews] = await Promise.all([
       this.models.byId(run.baseModelId),
       proposal ? this.models.byId(proposal.proposedModelId) : null,
@@ -222,9 +226,11 @@ export class TrainingService {
     return this.db.query<ProposalRow>(`SELECT ${PROPOSAL_COLUMNS} FROM weight_proposals p WHERE p.training_run_id = ANY($1::bigint[])`, [runIds]);
   }
 
+  /** A proposal by its id or rowId (null when there is none). */
   async proposalById(id: string): Promise<ProposalRow | null> {
-    if (!isRowId(id)) return null;
-    const rows = await this.db.query<ProposalRow>(`SELECT ${PROPOSAL_COLUMNS} FROM weight_proposals p WHERE p.id = $1`, [id]);
+    const rowId = decodeId(id, "WeightProposal");
+    if (rowId === null) return null;
+    const rows = await this.db.query<ProposalRow>(`SELECT ${PROPOSAL_COLUMNS} FROM weight_proposals p WHERE p.id = $1`, [rowId]);
     return rows[0] ?? null;
   }
 
@@ -480,6 +486,8 @@ export class TrainingService {
       if (params.propose === false) {
         warnings.push("Dry run (propose: false): the fit and the would-be proposal (report.dryRunProposal) are reported; no proposal and no new version were written.");
       }
+      const mixed = await mixedDealsWarning(this.db);
+      if (mixed) warnings.push(mixed);
       if (!proposed) {
         warnings.push("No criterion has a clearly positive effect on winning in these deals (no 95% interval lies above 0), so the data support no re-weighting: no proposal was made.");
       }

@@ -1,3 +1,4 @@
+import { GlobalIdOf, Node } from "../platform/graphql/node.type";
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { TRAINING_DEFAULTS } from "../../ml";
 import { PageInfo } from "../platform/graphql/connection";
@@ -56,6 +57,7 @@ export class TrainingRunInput {
 
 @ObjectType({ simpleResolvers: true, description: "The options a run used, defaults filled in." })
 export class TrainingParams {
+  @GlobalIdOf("ScoringModel")
   @Field(() => ID) baseModelId!: string;
   @Field(() => Float) l2!: number;
   @Field(() => Int) seed!: number;
@@ -258,9 +260,9 @@ export class ProposalReview {
   @Field(() => Date) createdAt!: Date;
 }
 
-@ObjectType({ description: "A DRAFT version up for the council: a training run's re-weighting of its base model, or a hand-written draft submitted for review." })
+@ObjectType({ description: "A DRAFT version up for the council: a training run's re-weighting of its base model, or a hand-written draft submitted for review.", implements: Node })
 export class WeightProposal {
-  @Field(() => ID) id!: string;
+  @Field(() => ID, { name: "rowId", description: "The database id (every id argument accepts it, or the global `id`)." }) id!: string;
   @Field(() => ProposalKind) kind!: ProposalKind;
   @Field(() => ProposalStatus) status!: ProposalStatus;
   @Field(() => ProposalRecommendation) recommendation!: ProposalRecommendation;
@@ -288,9 +290,9 @@ export class WeightProposal {
   storedImpact!: unknown;
 }
 
-@ObjectType({ description: "A training run: a logistic model of won against lost deals on the base model's criteria, and the weights it proposes." })
+@ObjectType({ description: "A training run: a logistic model of won against lost deals on the base model's criteria, and the weights it proposes.", implements: Node })
 export class TrainingRun {
-  @Field(() => ID) id!: string;
+  @Field(() => ID, { name: "rowId", description: "The database id (every id argument accepts it, or the global `id`)." }) id!: string;
   @Field(() => TrainingRunStatus) status!: TrainingRunStatus;
   @Field(() => Float, { description: "0–1." }) progress!: number;
   @Field(() => String, { nullable: true, description: "What it is doing: queued, extracting, fitting: holdout | cross-validation | final, screening, proposing, done." }) stage!: string | null;

@@ -11,7 +11,7 @@ const BY_SCORE = gql`query ByScore($first: Int, $after: String, $direction: Sort
   accounts(first: $first, after: $after, orderBy: { field: SCORE, direction: $direction }, filter: $filter) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    edges { node { id tier score { total band } } }
+    edges { node { id: rowId tier score { total band } } }
   }
 }`;
 
@@ -55,7 +55,7 @@ beforeAll(async () => {
   // Accounts that arrive after the run have no current score yet.
   await insertRows(db, "accounts", Array.from({ length: 7 }, (_, i) => ({ domain: `late${i}.example.com`, name: `Late ${i}`, tier: i % 2 ? "A" : "B" })));
   const all = await client.request<{ accounts: { edges: { node: Row }[] } }>(
-    gql`{ accounts(first: 500) { edges { node { id tier score { total band } } } } }`);
+    gql`{ accounts(first: 500) { edges { node { id: rowId tier score { total band } } } } }`);
   everyone = all.accounts.edges.map((e) => e.node);
 });
 afterAll(async () => { await server?.stop(); });
@@ -96,7 +96,7 @@ describe("accounts ordered by current score", () => {
   });
 
   it("rejects a cursor from another ordering with BAD_USER_INPUT", async () => {
-    const byName = await client.request<Page>(gql`{ accounts(first: 1) { totalCount pageInfo { hasNextPage endCursor } edges { node { id tier score { total band } } } } }`);
+    const byName = await client.request<Page>(gql`{ accounts(first: 1) { totalCount pageInfo { hasNextPage endCursor } edges { node { id: rowId tier score { total band } } } } }`);
     expect(await errorCode(client.request(BY_SCORE, { first: 3, after: byName.accounts.pageInfo.endCursor, direction: "DESC" }))).toBe("BAD_USER_INPUT");
   });
 });

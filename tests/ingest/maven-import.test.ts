@@ -61,6 +61,10 @@ if (!present) {
       expect(acme.subsidiaries.map((s) => s.domain).sort()).toEqual(["bluth-company.maven.example", "codehow.maven.example", "donquadtech.maven.example", "iselectrics.maven.example"]);
       // Typos fixed by the mapping's value maps.
       expect((await accountOf(reader, "bioholding.maven.example"))!.country).toBe("Philippines");
+      // Region from the country, and every account of the list a target: holdout and KPIs have accounts to work with.
+      const regions = await server.database.db.query<{ region: string | null; n: number }>("SELECT region, count(*)::int AS n FROM accounts GROUP BY region ORDER BY region");
+      expect(regions).toEqual([{ region: "APAC", n: 4 }, { region: "EMEA", n: 8 }, { region: "LATAM", n: 2 }, { region: "NA", n: 71 }]);
+      expect((await server.database.db.query("SELECT 1 FROM accounts WHERE NOT is_target"))).toHaveLength(0);
     });
 
     it("accounts for all 8,800 pipeline rows: 4,238 won, 2,473 lost, 664 open imported; 1,425 open deals without an account in the reject file", async () => {

@@ -3,6 +3,7 @@
  * engine run as of `from` inside the report's transaction, which is rolled back: the report
  * is complete and nothing is written.
  */
+import { toGlobalId } from "../../src/platform/graphql/global-id";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gql, type GraphQLClient } from "graphql-request";
 import { Role } from "../../src/auth/roles";
@@ -93,7 +94,7 @@ describe("bandKpis: accounts never scored before the window", () => {
        VALUES ($1, $2, $3, '2025-12-01T00:00:00Z', 75, 75, 0, 0, 0, 'Hot', 'A4', 'SQA', '{}')`, [runId, ids.get("b1"), modelId]);
     const before = await stored();
     const r = await run();
-    expect(r.asOfRun).toEqual({ id: runId });
+    expect(r.asOfRun).toEqual({ id: toGlobalId("ScoringRun", runId) });
     expect(r.scoredAsOfFrom).toBe(5);
     const hot = r.groups.find((g) => g.band === "Hot")!;
     expect(hot.treated.accounts).toBe(2); // a1 scored now, b1 from its snapshot

@@ -3,6 +3,7 @@
  * computation done by hand from the fixture's rows (handSide), the interval and p-value
  * functions get exactly those hand counts, and a few headline numbers are written out.
  */
+import { toGlobalId } from "../../src/platform/graphql/global-id";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GraphQLClient } from "graphql-request";
 import { Role } from "../../src/auth/roles";
@@ -197,7 +198,7 @@ describe("bandKpis: every KPI equals a hand computation", () => {
 
   it("finds each account's band at from: the latest successful snapshot, else UNSCORED; non-targets never count", () => {
     expect(report.model).toBe("default");
-    expect(report.asOfRun).toMatchObject({ id: fixture.runs.r1, asOf: "2025-12-15T00:00:00.000Z", modelVersion: 1 });
+    expect(report.asOfRun).toMatchObject({ id: toGlobalId("ScoringRun", fixture.runs.r1), asOf: "2025-12-15T00:00:00.000Z", modelVersion: 1 });
     expect(report.accounts).toBe(38);
     expect(report.treatedAccounts).toBe(targets.filter((a) => !a.holdout).length);
     expect(report.holdoutAccounts).toBe(11);
@@ -257,7 +258,7 @@ describe("bandKpis: every KPI equals a hand computation", () => {
     expect(q.auc).toBeCloseTo(auc(scored.map((a) => a.total!), labels), 12);
     // R2 (2026-03-01) is the only successful run in the window; its counts come from its snapshots
     expect(q.distributionOverTime).toEqual([{
-      runId: fixture.runs.r2, asOf: "2026-03-01T00:00:00.000Z", modelVersion: 1, accounts: 5, averageScore: (91 + 85 + 60 + 50 + 10) / 5,
+      runId: toGlobalId("ScoringRun", fixture.runs.r2), asOf: "2026-03-01T00:00:00.000Z", modelVersion: 1, accounts: 5, averageScore: (91 + 85 + 60 + 50 + 10) / 5,
       bands: [
         { band: "Cold", accounts: 1, share: 0.2, averageScore: 10 },
         { band: "Warm", accounts: 2, share: 0.4, averageScore: 55 },

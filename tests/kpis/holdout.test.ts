@@ -3,6 +3,7 @@
  * balanced across strata, existing holdouts kept unless replaced, entry times kept, roles and
  * bad input refused.
  */
+import { toGlobalId } from "../../src/platform/graphql/global-id";
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GraphQLClient } from "graphql-request";
@@ -141,7 +142,7 @@ describe("assignHoldout", () => {
        SELECT $1, id, $2, '2026-11-01T00:00:00Z', 0, 0, 0, 0, 0, CASE WHEN rn <= 40 THEN 'Hot' ELSE 'Cold' END, 'D4', 'NURTURE', '{}'
          FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM accounts WHERE is_target) t WHERE rn <= 240`, [runId, modelId]);
     const byBand = await assign({ share: 0.25, seed: 9, stratifyBy: "BAND", replaceExisting: true });
-    expect(byBand).toMatchObject({ stratifyBy: "BAND", model: "default", runId });
+    expect(byBand).toMatchObject({ stratifyBy: "BAND", model: "default", runId: toGlobalId("ScoringRun", runId!) });
     expect(byBand.strata.map((s) => [s.stratum, s.targets, s.holdout])).toEqual([["Cold", 200, 50], ["Hot", 40, 10], ["UNSCORED", 60, 15]]);
   });
 

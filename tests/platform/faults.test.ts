@@ -225,12 +225,12 @@ describe("the process killed during a scoring run", () => {
     scoreDistribution { band count averageTotal }
     accounts(first: 50, orderBy: { field: SCORE, direction: DESC }) { totalCount edges { node { domain score { runId total band } } } }
   }`;
-  const RUNS = gql`query Runs { scoringRuns(first: 10) { edges { node { id status error accountsScored } } } }`;
+  const RUNS = gql`query Runs { scoringRuns(first: 10) { edges { node { id rowId status error accountsScored } } } }`;
   type Current = {
     scoreDistribution: { band: string; count: number; averageTotal: number | null }[];
     accounts: { totalCount: number; edges: { node: { domain: string; score: { runId: string; total: number; band: string } | null } }[] };
   };
-  type Runs = { scoringRuns: { edges: { node: { id: string; status: string; error: string | null; accountsScored: number } }[] } };
+  type Runs = { scoringRuns: { edges: { node: { id: string; rowId: string; status: string; error: string | null; accountsScored: number } }[] } };
 
   let server: TestServer;
   let analyst: GraphQLClient;
@@ -306,16 +306,16 @@ describe("the process killed during a scoring run", () => {
     expect(await viewer.request<Current>(CURRENT)).toEqual(before);
     // Nobody is left to finish it: the run list says so without waiting for the next run.
     const listed = (await viewer.request<Runs>(RUNS)).scoringRuns.edges.map((e) => e.node);
-    expect(listed.find((r) => r.id === deadRun)).toMatchObject({ status: "FAILED", error: expect.stringMatching(/abandoned/) });
+    expect(listed.find((r) => r.rowId === deadRun)).toMatchObject({ status: "FAILED", error: expect.stringMatching(/abandoned/) });
 
     const next = await runScoring(analyst);
     expect(next).toMatchObject({ status: "SUCCEEDED", accountsScored: ACCOUNTS });
     const runs = (await viewer.request<Runs>(RUNS)).scoringRuns.edges.map((e) => e.node);
-    expect(runs.find((r) => r.id === deadRun)).toMatchObject({ status: "FAILED", error: expect.stringMatching(/abandoned/), accountsScored: 0 });
+    expect(runs.find((r) => r.rowId === deadRun)).toMatchObject({ status: "FAILED", error: expect.stringMatching(/abandoned/), accountsScored: 0 });
     expect(runs.filter((r) => r.status === "SUCCEEDED").map((r) => r.id).sort()).toEqual([first.id, next.id].sort());
     const after = await viewer.request<Current>(CURRENT);
     expect(after.accounts.edges.every((e) => e.node.score?.runId === next.id)).toBe(true);
     expect(after.scoreDistribution.reduce((n, b) => n + b.count, 0)).toBe(ACCOUNTS);
-    expect(await rowsOfRun("account_scores", next.id)).toBe(ACCOUNTS);
+    expect(await rowsOfRun("account_scores", next.rowId)).toBe(ACCOUNTS);
   });
 });

@@ -86,16 +86,16 @@ const FACTS_READ = gql`
     }
   }
 `;
-const MODEL_READ = gql`query FuzzModel($id: ID!) { scoringModel(id: $id) { id name status description basedOn { id } definition } }`;
-const RUN_READ = gql`query FuzzRun($id: ID!) { scoringRun(id: $id) { asOf model { id name } } }`;
+const MODEL_READ = gql`query FuzzModel($id: ID!) { scoringModel(id: $id) { id: rowId name status description basedOn { id: rowId } definition } }`;
+const RUN_READ = gql`query FuzzRun($id: ID!) { scoringRun(id: $id) { asOf model { id: rowId name } } }`;
 const HOLDOUTS_READ = gql`query FuzzHoldouts { holdoutAssignments(first: 500) { edges { node { id seed share stratifyBy model replaceExisting reason } } } }`;
 const HOLDOUT_HISTORY_READ = gql`query FuzzHoldoutHistory($domain: String!) { holdoutHistory(accountDomain: $domain, first: 10) { edges { node { accountDomain exitReason } } } }`;
 const TRAINING_READ = gql`
   query FuzzTraining($id: ID!) {
-    trainingRun(id: $id) { status baseModel { id } params { l2 seed holdoutShare folds closedFrom closedTo suggestNewCriteria } }
+    trainingRun(id: $id) { status baseModel { id: rowId } params { l2 seed holdoutShare folds closedFrom closedTo suggestNewCriteria } }
   }
 `;
-const PROPOSAL_READ = gql`query FuzzProposal($id: ID!) { weightProposal(id: $id) { id status comment proposedModel { id } reviews { reviewer decision comment acknowledgedNotRecommended } } }`;
+const PROPOSAL_READ = gql`query FuzzProposal($id: ID!) { weightProposal(id: $id) { id: rowId status comment proposedModel { id: rowId } reviews { reviewer decision comment acknowledgedNotRecommended } } }`;
 const CHANGES_READ = gql`query FuzzChanges($line: String) { modelChanges(line: $line, first: 1) { edges { node { kind reason model { id } } } } }`;
 const KEYS_READ = gql`query FuzzKeys { apiKeys { id name role revokedAt } }`;
 const SEED_ACCOUNTS = gql`mutation FuzzSeedAccounts($input: [AccountInput!]!) { upsertAccounts(input: $input) { inserted errors { message } } }`;

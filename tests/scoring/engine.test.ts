@@ -29,7 +29,7 @@ async function scoreWith(input: Record<string, unknown>, asOf = T): Promise<{ mo
   const modelId = await createModel(client, input);
   const run = await runScoring(client, { modelId, asOf });
   expect(run.status).toBe("SUCCEEDED");
-  return { modelId, runId: run.id, score: (domain) => scoreIn(client, domain, modelId, run.id) };
+  return { modelId, runId: run.rowId, score: (domain) => scoreIn(client, domain, modelId, run.id) };
 }
 
 describe("engagement decay", () => {
@@ -455,9 +455,9 @@ describe("explanations and reproducibility", () => {
     await intent(db, old[0]!.account_id, "x.test", "lead scoring", 90, hoursAfter(5));
 
     const again = await runScoring(client, { modelId: first.modelId, asOf: T });
-    const after = await snapshot(again.id);
+    const after = await snapshot(again.rowId);
     expect(after.filter((r) => r.account_id !== a)).toEqual(before);
     expect(after.find((r) => r.account_id === a)).toMatchObject({ total: 0, engagement: 0 });
-    expect(await leads(again.id)).toEqual(beforeLeads);
+    expect(await leads(again.rowId)).toEqual(beforeLeads);
   });
 });

@@ -88,7 +88,7 @@ describe("model versions", () => {
   });
 
   it("refuses to activate a training proposal the council has not approved", async () => {
-    const id = (await analyst.request<{ createScoringModel: { id: string } }>(CREATE_MODEL, { input: modelInput("proposed") })).createScoringModel.id;
+    const id = (await analyst.request<{ createScoringModel: { rowId: string } }>(CREATE_MODEL, { input: modelInput("proposed") })).createScoringModel.rowId;
     const db = server.database.db;
     const [run] = await db.query<{ id: string }>("INSERT INTO training_runs (base_model_id) VALUES ($1) RETURNING id::text", [id]);
     const details = { outcome: "BETTER", verdict: "fixture", changes: [], componentWeights: [], cutoffs: [], engagedThreshold: { before: 10, after: 10 }, pointsPerLogOdds: 1, winRateByBand: [], suggestedCriteria: [] };

@@ -66,11 +66,11 @@ describe("runs", () => {
     const children = async (parent: string) => (await db.query<{ relname: string }>(
       "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = $1::regclass ORDER BY 1", [parent])).map((p) => p.relname);
     expect(await children("account_scores")).toEqual(expect.arrayContaining(["account_scores_y2026m03", "account_scores_default"]));
-    expect(await children("account_scores_y2026m03")).toEqual(expect.arrayContaining([`account_scores_r${run.id}`, "account_scores_y2026m03_default"]));
-    expect(await children("contact_scores_y2026m03")).toEqual(expect.arrayContaining([`contact_scores_r${run.id}`]));
+    expect(await children("account_scores_y2026m03")).toEqual(expect.arrayContaining([`account_scores_r${run.rowId}`, "account_scores_y2026m03_default"]));
+    expect(await children("contact_scores_y2026m03")).toEqual(expect.arrayContaining([`contact_scores_r${run.rowId}`]));
     const [{ n }] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM account_scores_default") as [{ n: number }];
     expect(n).toBe(0);
-    const [{ rows }] = await db.query<{ rows: number }>(`SELECT count(*)::int AS rows FROM account_scores_r${run.id}`) as [{ rows: number }];
+    const [{ rows }] = await db.query<{ rows: number }>(`SELECT count(*)::int AS rows FROM account_scores_r${run.rowId}`) as [{ rows: number }];
     expect(rows).toBe(run.accountsScored);
   });
 
@@ -91,7 +91,7 @@ describe("runs", () => {
     const [tables] = await db.query<{ a: string | null; c: string | null }>("SELECT to_regclass($1) AS a, to_regclass($2) AS c", [`account_scores_r${failed!.id}`, `contact_scores_r${failed!.id}`]);
     expect(tables).toEqual({ a: null, c: null });
     const runs = await viewer.request<{ scoringRuns: { totalCount: number; edges: { node: { id: string; status: string; error: string } }[] } }>(
-      gql`{ scoringRuns(first: 1) { totalCount edges { node { id status error } } } }`);
+      gql`{ scoringRuns(first: 1) { totalCount edges { node { id: rowId status error } } } }`);
     expect(runs.scoringRuns.edges[0]!.node).toEqual({ id: failed!.id, status: "FAILED", error: "disk on fire" });
   });
 });
@@ -134,7 +134,7 @@ describe("serialised runs", () => {
     expect(Date.parse(second!.startedAt)).toBeGreaterThanOrEqual(Date.parse(first!.finishedAt!));
     const [{ n }] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM accounts") as [{ n: number }];
     for (const run of [a, b]) {
-      const [{ rows }] = await db.query<{ rows: number }>("SELECT count(*)::int AS rows FROM account_scores WHERE run_id = $1", [run.id]) as [{ rows: number }];
+      const [{ rows }] = await db.query<{ rows: number }>("SELECT count(*)::int AS rows FROM account_scores WHERE run_id = $1", [run.rowId]) as [{ rows: number }];
       expect(rows).toBe(n);
     }
     // The stale RUNNING row of the "process" that held the lock is marked abandoned.

@@ -67,11 +67,11 @@ export function rule(key: string, eventTypes: string[], points: number, over: In
 export const SCORE_FIELDS = `runId asOf total fit engagement intent committee band play slaHours grade status engagedContacts
   contributions { component criterion label points } model { id name version }`;
 
-export const CREATE_MODEL = gql`mutation Create($input: ScoringModelInput!) { createScoringModel(input: $input) { id name version status } }`;
+export const CREATE_MODEL = gql`mutation Create($input: ScoringModelInput!) { createScoringModel(input: $input) { id rowId name version status } }`;
 export const ACTIVATE_MODEL = gql`mutation Activate($id: ID!) { activateScoringModel(id: $id) { id name version status activatedAt retiredAt } }`;
 export const RUN_SCORING = gql`mutation Run($asOf: DateTime, $modelId: ID, $model: String) {
   runScoring(asOf: $asOf, modelId: $modelId, model: $model) {
-    id asOf status accountsScored contactsScored transitions error startedAt finishedAt seconds
+    id rowId asOf status accountsScored contactsScored transitions error startedAt finishedAt seconds
     model { id name version } distribution { band count share }
   }
 }`;
@@ -89,15 +89,16 @@ export interface Score {
   contributions: Contribution[]; model: { id: string; name: string; version: number };
 }
 export interface Run {
-  id: string; asOf: string; status: string; accountsScored: number; contactsScored: number; transitions: number; error: string | null;
+  id: string; rowId: string; asOf: string; status: string; accountsScored: number; contactsScored: number; transitions: number; error: string | null;
   startedAt: string; finishedAt: string | null; seconds: number | null; model: { id: string; name: string; version: number };
   distribution: { band: string; count: number; share: number }[];
 }
 
 /** Creates a model version (DRAFT) and returns its id. */
+/** Creates a DRAFT version and returns its database id (every id argument accepts it). */
 export async function createModel(client: GraphQLClient, input: Input): Promise<string> {
-  const res = await client.request<{ createScoringModel: { id: string } }>(CREATE_MODEL, { input });
-  return res.createScoringModel.id;
+  const res = await client.request<{ createScoringModel: { rowId: string } }>(CREATE_MODEL, { input });
+  return res.createScoringModel.rowId;
 }
 
 export async function runScoring(client: GraphQLClient, vars: { asOf?: Date; modelId?: string; model?: string } = {}): Promise<Run> {

@@ -3,7 +3,7 @@ import { gql, type GraphQLClient } from "graphql-request";
 /** GraphQL documents of the training tests: named constants with fragments. */
 export const TRAINING_RUN_FIELDS = gql`
   fragment TrainingRunFields on TrainingRun {
-    id status progress stage error backend startedBy createdAt startedAt finishedAt
+    id rowId status progress stage error backend startedBy createdAt startedAt finishedAt
     baseModel { id name version status }
     params { baseModelId l2 seed holdoutShare folds closedFrom closedTo suggestNewCriteria }
     dataset { deals won lost features usedFeatures firstCreatedAt lastCreatedAt droppedFeatures { criterion label component reason duplicateOf detail } }
@@ -22,7 +22,7 @@ export const TRAINING_RUN_FIELDS = gql`
 
 export const PROPOSAL_FIELDS = gql`
   fragment ProposalFields on WeightProposal {
-    id kind status recommendation author summary outcome verdict approvalsNeeded approvals approvalsMissing createdAt decidedAt pointsPerLogOdds
+    id rowId kind status recommendation author summary outcome verdict approvalsNeeded approvals approvalsMissing createdAt decidedAt pointsPerLogOdds
     impact { asOf activeModelId accounts bandMatrix { from to accounts } targetMovesCount targetMoves(first: 500) { domain name from to } newlySqa noLongerSqa newlyMqa noLongerMqa slaClocksStarted }
     proposedModel { id name version status basedOn { id } weights { fit engagement intent committee } bands { name minScore } }
     changes { criterion feature label component before after pointsBefore pointsAfter p95 effect effectLow effectHigh oddsRatio pValue spansZero flags note }
@@ -69,7 +69,7 @@ export interface Coefficient {
   pValue: number; oddsRatio: number; spansZero: boolean; effect: number | null; effectLow: number | null; effectHigh: number | null;
 }
 export interface Proposal {
-  id: string; kind: string; status: string; recommendation: string; author: string | null; approvals: number; approvalsMissing: number;
+  id: string; rowId: string; kind: string; status: string; recommendation: string; author: string | null; approvals: number; approvalsMissing: number;
   impact: Impact | null; summary: string; outcome: string; verdict: string; approvalsNeeded: number; decidedAt: string | null; pointsPerLogOdds: number;
   proposedModel: { id: string; name: string; version: number; status: string; basedOn: { id: string } | null; weights: Record<string, number>; bands: { name: string; minScore: number }[] };
   changes: { criterion: string; feature: string | null; label: string; component: string; before: number; after: number; pointsBefore: number; pointsAfter: number; p95: number | null; effect: number | null; spansZero: boolean; flags: string[]; note: string }[];
@@ -87,7 +87,7 @@ export interface Impact {
   newlySqa: number; noLongerSqa: number; newlyMqa: number; noLongerMqa: number; slaClocksStarted: number;
 }
 export interface Run {
-  id: string; status: string; progress: number; stage: string | null; error: string | null; backend: string | null; startedBy: string | null;
+  id: string; rowId: string; status: string; progress: number; stage: string | null; error: string | null; backend: string | null; startedBy: string | null;
   createdAt: string; startedAt: string | null; finishedAt: string | null;
   baseModel: { id: string; name: string; version: number };
   params: { baseModelId: string; l2: number; seed: number; holdoutShare: number; folds: number; suggestNewCriteria: boolean };

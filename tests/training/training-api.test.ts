@@ -140,9 +140,9 @@ describe("startTrainingRun", () => {
 
     // The whole record as one JSON document, for tools.
     const report = run.report as { id: string; report: { metrics: { currentModelAuc: number } }; proposal: { id: string; changes: unknown[] } };
-    expect(report.id).toBe(run.id);
+    expect(report.id).toBe(run.rowId);
     expect(report.report.metrics.currentModelAuc).toBe(m.currentModelAuc);
-    expect(report.proposal.id).toBe(p.id);
+    expect(report.proposal.id).toBe(p.rowId);
     expect(report.proposal.changes).toHaveLength(32);
 
     const list = await viewer.request<{ trainingRuns: { totalCount: number; edges: { node: { id: string; proposal: { id: string } } }[] } }>(TRAINING_RUNS, { first: 5 });

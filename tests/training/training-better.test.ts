@@ -4,6 +4,7 @@
  * and shown for a model weighted on hunches — in cross-validation, on the holdout, and on deals
  * that closed after the training window — then approved and activated by the council.
  */
+import { decodeId } from "../../src/platform/graphql/global-id";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gql, type GraphQLClient } from "graphql-request";
 import { auc } from "../../ml";
@@ -88,7 +89,7 @@ describe("a better model", () => {
 
     // Out of time: deals that closed after the training window, scored as of their creation.
     const later = await db.query<{ id: string }>("SELECT id::text FROM deals WHERE outcome <> 'OPEN' AND account_id IS NOT NULL AND closed_at >= $1", [split!.at]);
-    const definition = async (id: string) => (await db.query<{ definition: ModelDefinition }>("SELECT definition FROM scoring_models WHERE id = $1", [id]))[0]!.definition;
+    const definition = async (id: string) => (await db.query<{ definition: ModelDefinition }>("SELECT definition FROM scoring_models WHERE id = $1", [decodeId(id, "ScoringModel")]))[0]!.definition;
     const ids = later.map((r) => r.id);
     const current = await evaluateDeals(db, await definition(base.id), { dealIds: ids });
     const proposed = await evaluateDeals(db, await definition(p.proposedModel.id), { dealIds: ids });

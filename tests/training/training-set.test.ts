@@ -79,7 +79,7 @@ describe("training rows", () => {
       const modelId = await createModel(client, input);
       const run = await runScoring(client, { modelId, asOf: T });
       const stored = await db.query<{ account_id: string; total: number; band: string; fit: number; engagement: number }>(
-        "SELECT account_id::text, total, band, fit, engagement FROM account_scores WHERE run_id = $1", [run.id]);
+        "SELECT account_id::text, total, band, fit, engagement FROM account_scores WHERE run_id = $1", [run.rowId]);
       const def = normaliseModelInput(input as never, { eventTypes: DEFAULT_EVENT_TYPES }).definition;
       const rows = await evaluateDeals(db, def, { dealIds: deals });
       expect(rows).toHaveLength(3);

@@ -1,8 +1,11 @@
+import fs from "node:fs";
 import path from "node:path";
+import { parse as parseCsv } from "csv-parse/sync";
 import { AppError } from "../../platform/errors/errors";
 import { INGEST_ENTITIES } from "../ingest-entities";
 import { ENTITY_NAMES, type EntityName } from "../ingest-entity";
 import type { FieldError } from "../row-check";
+import { regionOfCountry } from "./country-regions";
 import { compileDateFormat, DateFormatError } from "./date-format";
 
 /**
@@ -13,6 +16,8 @@ import { compileDateFormat, DateFormatError } from "./date-format";
  */
 export interface MappingJson {
   readonly description?: string;
+  /** What the data is called in warnings and in `data_sources` ("maven-crm"); the file name without `.mapping.json` when absent. */
+  readonly source?: string;
   readonly timezone?: string;
   readonly delimiter?: string;
   readonly files?: readonly FileMappingJson[];
@@ -55,6 +60,14 @@ export interface FieldSpecJson {
   readonly separator?: string;
   /** Type of an `attributes.*` value: string (default), number, integer, boolean. */
   readonly type?: "string" | "number" | "integer" | "boolean";
+  /** On `region`: the (mapped) value is a country, turned into its sales region (NA, LATAM, EMEA, APAC). */
+  readonly regionFromCountry?: boolean;
+  /**
+   * The value is a key into another file of the same export: the field takes the `value` column of
+   * the row whose `key` column equals it (a deal's company id → that company's domain). Several
+   * keys separated by `;` (HubSpot's associations): the first one found. No match: blank.
+   */
+  readonly lookup?: { readonly file: string; readonly key: string; readonly value: string };
 }
 
 /** A mistake in a mapping file: the import stops before reading any row. */
@@ -83,7 +96,7 @@ const REQUIRED: Record<EntityName, readonly string[]> = {
 const DATE_FIELDS = new Set(["occurredAt", "deliveredAt", "observedAt", "createdAt", "closedAt"]);
 const NUMBER_FIELDS = new Set(["employees", "annualRevenue", "amount", "strength"]);
 const LIST_FIELDS = new Set(["technologies"]);
-const SPEC_KEYS = new Set(["column", "value", "template", "map", "default", "slug", "prefix", "suffix", "multiply", "format", "timezone", "separator", "type"]);
+const SPEC_KEYS = new Set(["column", "value", "template", "map", "default", "slug", "prefix", "suffix", "multiply", "format", "timezone", "separator", "type", "regionFromCountry", "lookup"]);
 
 /**
  * Reads a mapping (parsed JSON) and checks it completely: entities, target fields, required
@@ -128,6 +141,17 @@ function parseFileMapping(f: FileMappingJson, top: MappingJson, baseDir: string,
     }
     if (spec.format !== undefined && !DATE_FIELDS.has(target)) throw new MappingError(`${at}.format is for timestamp fields (${[...DATE_FIELDS].join(", ")})`);
     if (spec.separator !== undefined && !LIST_FIELDS.has(target)) throw new MappingError(`${at}.separator is for list fields (technologies)`);
+    if (spec.regionFromCountry !== undefined && (target !== "region" || typeof spec.regionFromCountry !== "boolean")) {
+      throw new MappingError(`${at}.regionFromCountry is for the region field: true derives it from the country in the column`);
+    }
+    if (spec.lookup !== undefined) {
+      const l = spec.lookup as Partial<NonNullable<FieldSpecJson["lookup"]>>;
+      if (!isObject(l) || typeof l.file !== "string" || typeof l.key !== "string" || typeof l.value !== "string") {
+        throw new MappingError(`${at}.lookup must be { "file": "companies.csv", "key": "<column of ids>", "value": "<column to take>" }`);
+      }
+      fields[target] = { ...spec, lookup: { file: path.resolve(baseDir, l.file), key: l.key, value: l.value } };
+      continue;
+    }
     if (DATE_FIELDS.has(target)) {
       try {
         compileDateFormat(spec.format ?? "iso", spec.timezone ?? timezone);
@@ -211,6 +235,7 @@ function compileField(target: string, spec: FieldSpecJson, mappingZone: string |
     const constant = spec.value!;
     read = () => constant;
   }
+  const table = spec.lookup ? lookupTable(spec.lookup, at) : null;
   const exact = spec.map ? new Map(Object.entries(spec.map)) : null;
   const loose = spec.map ? new Map(Object.entries(spec.map).map(([k, v]) => [normaliseKey(k), v])) : null;
   const date = DATE_FIELDS.has(target) ? compileDateFormat(spec.format ?? "iso", spec.timezone ?? mappingZone) : null;
@@ -220,12 +245,19 @@ function compileField(target: string, spec: FieldSpecJson, mappingZone: string |
       if (exact.has(v)) v = exact.get(v)!;
       else if (loose!.has(normaliseKey(v))) v = loose!.get(normaliseKey(v))!;
     }
+    if (table && v !== null && v !== "") {
+      const keys = String(v).split(";").map((k) => k.trim()).filter((k) => k !== "");
+      const found = keys.map((k) => table.get(k)).find((hit) => hit !== undefined && hit !== "");
+      if (found === undefined) return new MappingProblem(`no row of ${path.basename(spec.lookup!.file)} has ${spec.lookup!.key} "${keys.join(";")}"`);
+      v = found;
+    }
     if (v === "" || v === null) v = spec.default ?? null;
     if (v === null) return null;
     if (spec.slug) {
       v = slug(String(v));
       if (v === "") return null;
     }
+    if (spec.regionFromCountry) return regionOfCountry(String(v));
     if (spec.prefix !== undefined || spec.suffix !== undefined) v = `${spec.prefix ?? ""}${v}${spec.suffix ?? ""}`;
     if (spec.multiply !== undefined) {
       const n = typeof v === "number" ? v : Number(String(v).trim());
@@ -240,6 +272,29 @@ function compileField(target: string, spec: FieldSpecJson, mappingZone: string |
     if (spec.type && spec.type !== "string") return convert(v, spec.type);
     return v;
   };
+}
+
+/** key column → value column of a lookup file, read once per import (a file of companies fits in memory). */
+function lookupTable(lookup: NonNullable<FieldSpecJson["lookup"]>, at: string): Map<string, string> {
+  let text: string;
+  try {
+    text = fs.readFileSync(lookup.file, "utf8");
+  } catch (err) {
+    throw new MappingError(`${at}.lookup: cannot read ${lookup.file}: ${(err as Error).message}`);
+  }
+  const rows = parseCsv(text, { bom: true, relax_column_count: true, skip_empty_lines: true }) as string[][];
+  const header = (rows[0] ?? []).map(normaliseKey);
+  const k = header.indexOf(normaliseKey(lookup.key));
+  const v = header.indexOf(normaliseKey(lookup.value));
+  if (k < 0 || v < 0) {
+    throw new MappingError(`${at}.lookup: ${path.basename(lookup.file)} has no column "${k < 0 ? lookup.key : lookup.value}"; columns are ${(rows[0] ?? []).map((h) => `"${h}"`).join(", ")}`);
+  }
+  const table = new Map<string, string>();
+  for (const row of rows.slice(1)) {
+    const key = row[k]?.trim();
+    if (key && !table.has(key)) table.set(key, row[v]?.trim() ?? "");
+  }
+  return table;
 }
 
 function convert(v: string | number | boolean, type: "number" | "integer" | "boolean"): unknown {

@@ -25,6 +25,13 @@ export interface Config {
   readonly councilApprovals: number;
   readonly slowOperationMs: number;
   readonly introspection: boolean;
+  /**
+   * Browser origins allowed to call the API (CORS). Empty (the default): no cross-origin browser
+   * access. `["*"]`: any origin, only without credentials.
+   */
+  readonly cors: { readonly origins: readonly string[]; readonly credentials: boolean };
+  /** GraphiQL (a bundled copy, no CDN) at `/graphiql`: on in development, off in production unless `GRAPHIQL=true`. */
+  readonly graphiql: boolean;
   /** Bounds on one GraphQL request. */
   readonly limits: { readonly maxDepth: number; readonly maxAliases: number; readonly maxDirectives: number; readonly maxTokens: number; readonly maxCost: number };
   readonly demo: { readonly accounts: number; readonly seed: number; readonly loadWhenEmpty: boolean };
@@ -33,6 +40,9 @@ export interface Config {
   /** Engagement event types ingest accepts. */
   readonly eventTypes: readonly string[];
 }
+
+/** Secrets copied from an example file rather than generated: anyone who read the example knows them. */
+const PLACEHOLDER_SECRET = /change[-_ ]?me|placeholder|your[-_ ]?(admin[-_ ]?)?(api[-_ ]?)?key|replace[-_ ]?me|^x+$/i;
 
 export const DEFAULT_EVENT_TYPES = [
   "email_open", "email_click", "email_reply", "page_view", "pricing_page_view", "content_download",
@@ -81,6 +91,8 @@ export function loadConfig(env: Env = process.env): Config {
     councilApprovals: read.int("COUNCIL_APPROVALS", 2, 1, 20),
     slowOperationMs: read.int("SLOW_OPERATION_MS", 1_000, 1, 3_600_000),
     introspection: read.bool("INTROSPECTION", nodeEnv !== "production"),
+    cors: { origins: read.list("CORS_ORIGINS", []).map((o) => o.replace(/\/$/, "").toLowerCase()), credentials: read.bool("CORS_CREDENTIALS", false) },
+    graphiql: read.bool("GRAPHIQL", nodeEnv !== "production"),
     limits: {
       maxDepth: read.int("MAX_QUERY_DEPTH", 12, 2, 100),
       maxAliases: read.int("MAX_QUERY_ALIASES", 30, 1, 1_000),
@@ -99,7 +111,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (config.pageSize.default > config.pageSize.max) problems.push("PAGE_SIZE_DEFAULT must not exceed PAGE_SIZE_MAX");
   if (config.adminApiKey !== undefined && config.adminApiKey.length < 16) {
     problems.push("ADMIN_API_KEY must be at least 16 characters long");
+  } else if (config.adminApiKey !== undefined && PLACEHOLDER_SECRET.test(config.adminApiKey)) {
+    problems.push("ADMIN_API_KEY is a placeholder from an example; set a long random secret, e.g. $(openssl rand -hex 24)");
   }
+  problems.push(...corsProblems(config.cors));
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
@@ -146,6 +161,27 @@ class EnvReader {
     if (raw === undefined) return fallback;
     return raw.split(",").map((s) => s.trim()).filter((s) => s !== "");
   }
+}
+
+/**
+ * An origin is `scheme://host[:port]`, nothing more (what a browser sends in `Origin`); `*` stands
+ * alone and never with credentials, which browsers would refuse anyway.
+ */
+function corsProblems(cors: Config["cors"]): string[] {
+  const problems: string[] = [];
+  if (cors.origins.includes("*")) {
+    if (cors.origins.length > 1) problems.push(`CORS_ORIGINS: "*" already allows every origin; list origins or use "*" alone`);
+    if (cors.credentials) problems.push(`CORS_ORIGINS="*" cannot be combined with CORS_CREDENTIALS=true: list the origins that may send credentials`);
+    return problems;
+  }
+  for (const origin of cors.origins) {
+    let parsed: URL | undefined;
+    try { parsed = new URL(origin); } catch { parsed = undefined; }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      problems.push(`CORS_ORIGINS: "${origin}" is not an origin; write scheme://host[:port] without a path, e.g. https://bi.example.com`);
+    }
+  }
+  return problems;
 }
 
 /** Hides the password of a connection string for logs and messages. */

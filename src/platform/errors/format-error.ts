@@ -78,3 +78,34 @@ export function unavailableStatusPlugin<TContext extends BaseContext>(): ApolloS
     },
   };
 }
+
+/**
+ * GraphQL over HTTP (`application/graphql-response+json`): a request that produced no data because
+ * the caller is not authenticated answers 401 (with `WWW-Authenticate: Bearer`), one refused for its
+ * role 403. A response with any data keeps 2xx, as the spec requires. The HTTP layer puts clients
+ * that asked for `application/json` back on 200, the status they have always had.
+ */
+export function authStatusPlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== "single") return;
+          const { errors, data } = response.body.singleResult;
+          if (!errors?.length || hasData(data)) return;
+          if (errors.some((e) => e.extensions?.code === "UNAUTHENTICATED")) {
+            response.http.status = 401;
+            response.http.headers.set("www-authenticate", 'Bearer realm="quorum"');
+          } else if (errors.some((e) => e.extensions?.code === "FORBIDDEN")) {
+            response.http.status = 403;
+          }
+        },
+      };
+    },
+  };
+}
+
+/** Whether any root field produced a value (`{ a: null, b: null }` is no data). */
+function hasData(data: Record<string, unknown> | null | undefined): boolean {
+  return data != null && Object.values(data).some((v) => v !== null);
+}

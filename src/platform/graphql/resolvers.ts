@@ -6,6 +6,7 @@ import { CouncilResolver, ModelChangeResolver, ProposalCouncilResolver, Proposal
 import { IngestResolver } from "../../ingest/ingest.resolver";
 import { BandKpiResolver } from "../../kpis/band-kpi.resolver";
 import { HoldoutResolver } from "../../kpis/holdout.resolver";
+import { NodeResolver } from "../../relay/node.resolver";
 import { AccountScoreResolver, ContactScoreResolver } from "../../scoring/score.resolver";
 import { BandTransitionResolver, ScoringModelResolver, ScoringResolver, ScoringRunResolver } from "../../scoring/scoring.resolver";
 import { TrainingResolver, TrainingRunResolver, WeightProposalResolver } from "../../training/training.resolver";
@@ -27,4 +28,5 @@ export const resolvers: NonEmptyArray<Function> = [
   BandKpiResolver,
   TrainingResolver, TrainingRunResolver, WeightProposalResolver,
   CouncilResolver, ProposalCouncilResolver, ModelChangeResolver, ProposalImpactResolver,
+  NodeResolver,
 ];

@@ -10,11 +10,13 @@ import type { Database } from "../db/database";
 import { pendingMigrations } from "../db/migrate";
 import { isDatabaseUnavailable } from "../db/database-unavailable";
 import { DatabaseUnavailableError } from "../errors/errors";
-import { createErrorFormatter, unavailableStatusPlugin } from "../errors/format-error";
+import { authStatusPlugin, createErrorFormatter, unavailableStatusPlugin } from "../errors/format-error";
 import { createContext, type RequestContext } from "../graphql/context";
 import { getSchema } from "../graphql/schema";
 import { requestLimits } from "../graphql/limits";
 import type { Services } from "../services";
+import { CorsPolicy } from "./cors";
+import { serveGraphiql } from "./graphiql";
 
 export interface HttpServer {
   readonly url: string;
@@ -37,7 +39,10 @@ export async function startHttpServer(deps: Deps, listen: { host: string; port: 
     schema,
     formatError: createErrorFormatter(log),
     introspection: config.introspection,
-    csrfPrevention: true,
+    // Apollo refuses "simple" requests a cross-site page could send without a preflight. A request
+    // carrying `Authorization` cannot be one (browsers preflight that header), so a plain
+    // `GET /graphql?query=…` with a key is let through; mutations over GET are refused regardless.
+    csrfPrevention: { requestHeaders: ["authorization", "x-apollo-operation-name", "apollo-require-preflight"] },
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: config.nodeEnv === "production",
     allowBatchedHttpRequests: false,
@@ -46,16 +51,17 @@ export async function startHttpServer(deps: Deps, listen: { host: string; port: 
     stopOnTerminationSignals: false,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
-    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), ...(limits.plugins as ApolloServerPlugin<RequestContext>[]), unavailableStatusPlugin(), operationLog(config, log)],
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), ...(limits.plugins as ApolloServerPlugin<RequestContext>[]), unavailableStatusPlugin(), authStatusPlugin(), operationLog(config, log)],
   });
   await apollo.start();
 
+  const cors = new CorsPolicy(config.cors);
   let closing = false;
   // Node checks request timeouts on this interval (30 s by default): a short timeout needs a shorter check.
   const server = http.createServer({ connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(config.requestTimeoutMs / 4))) }, (req, res) => {
     // Once closing, a keep-alive connection is dropped as soon as its request is answered.
     res.once("finish", () => { if (closing) setImmediate(() => server.closeIdleConnections()); });
-    handle(req, res, apollo, deps).catch((err: unknown) => {
+    handle(req, res, apollo, deps, cors).catch((err: unknown) => {
       log.error({ err }, "request failed outside GraphQL");
       if (!res.headersSent) send(res, 500, { error: "Internal server error" });
       else res.end();
@@ -85,14 +91,20 @@ export async function startHttpServer(deps: Deps, listen: { host: string; port: 
   };
 }
 
-async function handle(req: http.IncomingMessage, res: http.ServerResponse, apollo: ApolloServer<RequestContext>, deps: Deps): Promise<void> {
+async function handle(req: http.IncomingMessage, res: http.ServerResponse, apollo: ApolloServer<RequestContext>, deps: Deps, cors: CorsPolicy): Promise<void> {
   const url = new URL(req.url ?? "/", "http://localhost");
   if (url.pathname === "/healthz") return send(res, 200, { status: "ok" });
   if (url.pathname === "/readyz") return ready(res, deps);
   if (deps.services.console.handles(url.pathname)) return deps.services.console.serve(req, res, url.pathname);
+  if (url.pathname === "/graphiql" && (req.method === "GET" || req.method === "HEAD")) {
+    if (!deps.config.graphiql) return send(res, 404, { error: "GraphiQL is off (production); set GRAPHIQL=true to serve it at /graphiql" });
+    return serveGraphiql(req, res);
+  }
   if (url.pathname !== "/graphql") return send(res, 404, { error: "Not found: the API is at /graphql" });
+  if (req.method === "OPTIONS") return cors.preflight(req, res);
+  cors.apply(req, res);
   if (req.method !== "GET" && req.method !== "POST") {
-    res.setHeader("allow", "GET, POST");
+    res.setHeader("allow", "GET, POST, OPTIONS");
     return send(res, 405, { error: "Use GET or POST on /graphql" });
   }
 
@@ -121,13 +133,21 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, apoll
     context: async () => createContext({ requestId, ...deps }, await authenticate(req.headers.authorization, deps.services), gone.signal),
   });
   for (const [key, value] of result.headers) res.setHeader(key, value);
-  res.statusCode = result.status ?? 200;
+  res.statusCode = legacyStatus(result.status ?? 200, result.headers.get("content-type"));
   if (result.body.kind === "complete") {
     res.end(result.body.string);
   } else {
     for await (const chunk of result.body.asyncIterator) res.write(chunk);
     res.end();
   }
+}
+
+/**
+ * 401 and 403 are for clients of `application/graphql-response+json` (authStatusPlugin);
+ * `application/json` keeps answering 200 with the error in the body, as before.
+ */
+function legacyStatus(status: number, contentType: string | undefined): number {
+  return (status === 401 || status === 403) && contentType?.startsWith("application/json") ? 200 : status;
 }
 
 async function authenticate(header: string | undefined, services: Services): Promise<RequestContext["auth"]> {
