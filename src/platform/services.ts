@@ -11,6 +11,7 @@ import { ScoringModelService } from "../scoring/scoring-model.service";
 import { ScoringRunService } from "../scoring/scoring-run.service";
 import { ScoringService } from "../scoring/scoring.service";
 import { TrainingService } from "../training/training.service";
+import { EventStream, WebhookDispatcher, WebhookService } from "../webhooks";
 import type { Config } from "./config/config";
 import type { Database } from "./db/database";
 
@@ -27,6 +28,10 @@ export function createServices(db: Database, config: Config, log: Logger) {
     holdout: new HoldoutService(db, config),
     kpis: new BandKpiService(db, log, new ConcurrencyGate(config.reportConcurrency)),
     training: new TrainingService(db, config, new ScoringModelService(db, config.eventTypes), log),
+    webhooks: new WebhookService(db, config),
+    /** Started by startApi when WEBHOOK_DELIVERY is on (the one place delivery starts). */
+    webhookDelivery: new WebhookDispatcher(db, config.webhooks, log),
+    events: new EventStream(db, log),
     log,
   };
 }

@@ -8,6 +8,7 @@ import { HoldoutResolver } from "../../kpis/holdout.resolver";
 import { AccountScoreResolver, ContactScoreResolver } from "../../scoring/score.resolver";
 import { BandTransitionResolver, ScoringModelResolver, ScoringResolver, ScoringRunResolver } from "../../scoring/scoring.resolver";
 import { TrainingResolver, TrainingRunResolver, WeightProposalResolver } from "../../training/training.resolver";
+import { WebhookResolver } from "../../webhooks/webhook.resolver";
 
 /** Every resolver class of the API. Features add theirs here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -25,4 +26,5 @@ export const resolvers: NonEmptyArray<Function> = [
   HoldoutResolver,
   BandKpiResolver,
   TrainingResolver, TrainingRunResolver, WeightProposalResolver,
+  WebhookResolver,
 ];
