@@ -42,6 +42,11 @@ interface Subscriber {
  */
 export class EventStream {
   private readonly subscribers = new Set<Subscriber>();
+
+  /** Subscriptions open in this process. */
+  get subscriberCount(): number {
+    return this.subscribers.size;
+  }
   private listener: Listener | null = null;
   private starting: Promise<void> | null = null;
   private lastId = "0";
