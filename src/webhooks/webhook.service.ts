@@ -88,7 +88,12 @@ export class WebhookService {
   private async validate(input: WebhookInput) {
     await checkTarget(input.url, this.config.webhooks.allowPrivateTargets);
     if (input.events.length === 0) throw new BadInputError("events must name at least one event type.", { field: "events" });
-    const bands = [...new Set(input.bands ?? [])];
+    const bands = input.bands ?? [];
+    const causes = input.causes ?? [];
+    for (const [field, list] of [["events", input.events], ["bands", bands], ["causes", causes]] as [string, readonly string[]][]) {
+      const twice = list.find((x, i) => list.indexOf(x) !== i);
+      if (twice !== undefined) throw new BadInputError(`${field} names "${String(twice).slice(0, 40)}" twice; name each once.`, { field });
+    }
     if (bands.length > MAX_BANDS) throw new BadInputError(`bands may name at most ${MAX_BANDS} bands.`, { field: "bands" });
     for (const band of bands) {
       if (band.trim() === "" || band.length > 100) throw new BadInputError(`bands must be band names of 1 to 100 characters (got "${band.slice(0, 40)}").`, { field: "bands" });
@@ -96,9 +101,9 @@ export class WebhookService {
     if (input.description != null && input.description.length > 1_000) throw new BadInputError("description is longer than 1,000 characters.", { field: "description" });
     return {
       url: input.url,
-      events: [...new Set(input.events)],
+      events: input.events,
       bands,
-      causes: [...new Set(input.causes ?? [])],
+      causes,
       description: input.description ?? null,
       enabled: input.enabled ?? true,
     };
