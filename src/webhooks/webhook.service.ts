@@ -85,6 +85,18 @@ export class WebhookService {
     return rows[0];
   }
 
+  /**
+   * Deletes events created before `before` that no delivery is waiting for (their delivery
+   * rows go with them). For a retention schedule; returns how many events were deleted.
+   */
+  async prune(before: Date): Promise<number> {
+    const rows = await this.db.query(
+      `DELETE FROM outbox_events e WHERE e.created_at < $1
+          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id AND d.status = 'PENDING')
+       RETURNING e.id`, [before]);
+    return rows.length;
+  }
+
   private async validate(input: WebhookInput) {
     await checkTarget(input.url, this.config.webhooks.allowPrivateTargets);
     if (input.events.length === 0) throw new BadInputError("events must name at least one event type.", { field: "events" });

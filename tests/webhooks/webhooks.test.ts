@@ -201,6 +201,23 @@ describe("webhooks", () => {
     expect(await errorCode(admin.request(REDELIVER, { id: "999999" }))).toBe("NOT_FOUND");
   });
 
+  it("prunes old events no delivery waits for, and keeps those one does", async () => {
+    const db = server.database.db;
+    // Paused webhooks: nothing is sent meanwhile, and a delivery of a paused webhook waits.
+    await db.query("UPDATE webhooks SET enabled = false");
+    const [{ id: waiting }] = await db.query<{ id: string }>(
+      `INSERT INTO outbox_events (type, body, created_at) VALUES ('SCORING_RUN_FINISHED', '{}', now() - interval '40 days') RETURNING id::text AS id`) as [{ id: string }];
+    await db.query("INSERT INTO webhook_deliveries (webhook_id, event_id, message_id, next_attempt_at) VALUES ($1, $2, 'msg_prune_test', now())", [all.webhook.id, waiting]);
+    await db.query("UPDATE webhook_deliveries SET status = 'DELIVERED', next_attempt_at = NULL WHERE event_id <> $1 AND status = 'PENDING'", [waiting]);
+    await db.query("UPDATE outbox_events SET created_at = now() - interval '40 days' WHERE id < $1", [waiting]);
+    const [{ n: before }] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM outbox_events") as [{ n: number }];
+    const removed = await server.app.services.webhooks.prune(new Date(Date.now() - 30 * 86_400_000));
+    const left = await db.query<{ id: string }>("SELECT id::text FROM outbox_events WHERE created_at < now() - interval '30 days'");
+    expect(left.map((r) => r.id)).toEqual([waiting]);
+    expect(removed).toBe(before - 1 - (await db.query("SELECT 1 FROM outbox_events WHERE created_at >= now() - interval '30 days'")).length);
+    expect(removed).toBeGreaterThan(0);
+  });
+
   it("is managed by ADMIN keys only", async () => {
     for (const role of [Role.VIEWER, Role.ANALYST, Role.COUNCIL, Role.INGEST]) {
       const client = await server.client(role);
