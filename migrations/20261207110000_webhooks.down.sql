@@ -23,5 +23,6 @@ DROP FUNCTION IF EXISTS outbox_on_run_insert();
 DROP FUNCTION IF EXISTS outbox_on_run_update();
 DROP FUNCTION IF EXISTS outbox_runs_succeeded(bigint[]);
 DROP FUNCTION IF EXISTS outbox_transition_events(bigint[], boolean);
+DROP FUNCTION IF EXISTS outbox_transition_data(bigint[], boolean);
 DROP FUNCTION IF EXISTS outbox_body(text, timestamptz, jsonb, integer);
 DROP FUNCTION IF EXISTS outbox_iso(timestamptz);

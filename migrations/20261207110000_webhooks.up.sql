@@ -43,8 +43,11 @@ CREATE TABLE outbox_events (
   band        text,
   band_rank   integer,
   cause       text,
-  -- The exact bytes every delivery sends: {"type", "timestamp", "data"}.
-  body        text NOT NULL
+  transition_id bigint,
+  -- The exact bytes every delivery sends: {"type", "timestamp", "data"}. Account events no
+  -- enabled webhook wanted when they were made have none (subscriptions build theirs on read):
+  -- a run's transitions then cost one narrow row each, not a body.
+  body        text
 );
 CREATE INDEX outbox_events_created_idx ON outbox_events (created_at);
 
@@ -87,52 +90,39 @@ $$
     FROM (SELECT jsonb_build_object('type', event_type, 'timestamp', outbox_iso(at), 'data', data)::text AS full_body) b
 $$;
 
--- Account events (BAND_ENTERED and STATUS_CHANGED, or SLA_BREACHED when `breached`) for the
--- band_transitions rows `ids`, every field present (null when unknown) so receivers see one shape. Set-based: one statement joins the accounts, each run's
--- snapshot, the models' bands and criteria, and the buying committee as of the run.
-CREATE FUNCTION outbox_transition_events(ids bigint[], breached boolean) RETURNS void LANGUAGE plpgsql AS
+-- What an account event says (BAND_ENTERED and STATUS_CHANGED, or SLA_BREACHED when
+-- `breached`) for the band_transitions rows `ids`, every field present (null when unknown) so
+-- receivers see one shape. Set-based; each transition looks up its own snapshot and committee
+-- by index (nested loops over the transitions): joining CTEs of unknown size instead once
+-- planned a scan of the run's contacts per account.
+CREATE FUNCTION outbox_transition_data(ids bigint[], breached boolean)
+  RETURNS TABLE (transition_id bigint, type text, account_id bigint, model_id bigint, band text, band_rank integer, cause text, data jsonb)
+  LANGUAGE sql STABLE AS
 $$
-DECLARE
-  cap integer := (SELECT max_body_bytes FROM outbox_settings);
-BEGIN
-  INSERT INTO outbox_events (type, account_id, model_id, band, band_rank, cause, body)
-  WITH tr AS MATERIALIZED (
-    SELECT CASE WHEN breached THEN 'SLA_BREACHED' WHEN t.kind = 'BAND' THEN 'BAND_ENTERED' ELSE 'STATUS_CHANGED' END AS type, t.*
-      FROM unnest(ids) AS u(id) JOIN band_transitions t ON t.id = u.id
-  ), mdl AS MATERIALIZED (
+  WITH mdl AS MATERIALIZED (
     SELECT m.id, m.name, m.version, m.definition->'bands' AS bands, m.definition->'criteria' AS criteria,
            ARRAY(SELECT jsonb_array_elements_text(m.definition->'committee'->'requiredRoles')) AS required_roles,
            COALESCE((m.definition->'committee'->>'engagedThreshold')::float8, 0) AS engaged_threshold
-      FROM scoring_models m WHERE m.id IN (SELECT DISTINCT model_id FROM tr)
-  ), snap AS MATERIALIZED (
-    SELECT DISTINCT ON (tr.run_id, tr.account_id) tr.run_id, tr.account_id, tr.model_id, s.total, s.band, s.status, s.contributions, s.as_of
-      FROM tr JOIN account_scores s ON s.run_id = tr.run_id AND s.account_id = tr.account_id AND s.as_of = tr.entered_at
-  ), engaged AS MATERIALIZED (
-    SELECT sn.run_id, sn.account_id, array_agg(DISTINCT c.role ORDER BY c.role) AS roles
-      FROM snap sn
-      JOIN mdl ON mdl.id = sn.model_id
-      JOIN contacts c ON c.account_id = sn.account_id AND c.role IS NOT NULL AND NOT c.is_internal
-      JOIN contact_scores cs ON cs.run_id = sn.run_id AND cs.contact_id = c.id AND cs.as_of = sn.as_of
-     WHERE cs.engagement > 0 AND cs.engagement >= mdl.engaged_threshold
-     GROUP BY sn.run_id, sn.account_id
-  ), ev AS (
-    SELECT tr.type, tr.account_id, tr.model_id, tr.cause, band.name AS band, band.rank AS band_rank,
+      FROM scoring_models m WHERE m.id IN (SELECT DISTINCT t.model_id FROM band_transitions t WHERE t.id = ANY (ids))
+  )
+    SELECT t.id, CASE WHEN breached THEN 'SLA_BREACHED' WHEN t.kind = 'BAND' THEN 'BAND_ENTERED' ELSE 'STATUS_CHANGED' END AS type,
+           t.account_id, t.model_id, band.name AS band, band.rank AS band_rank, t.cause,
            jsonb_build_object(
-             'transitionId', tr.id::text,
-             'kind', tr.kind,
-             'from', tr.from_value,
-             'to', tr.to_value,
-             'account', jsonb_build_object('id', a.id::text, 'domain', a.domain, 'name', left(a.name, 256), 'isTarget', a.is_target, 'isHoldout', tr.is_holdout),
+             'transitionId', t.id::text,
+             'kind', t.kind,
+             'from', t.from_value,
+             'to', t.to_value,
+             'account', jsonb_build_object('id', a.id::text, 'domain', a.domain, 'name', left(a.name, 256), 'isTarget', a.is_target, 'isHoldout', t.is_holdout),
              'band', band.name,
              'play', band.play,
-             'status', COALESCE(sn.status, CASE WHEN tr.kind = 'STATUS' THEN tr.to_value END),
+             'status', COALESCE(sn.status, CASE WHEN t.kind = 'STATUS' THEN t.to_value END),
              'score', sn.total,
-             'cause', tr.cause,
-             'enteredAt', outbox_iso(tr.entered_at),
-             'slaHours', tr.sla_hours,
-             'slaDueAt', outbox_iso(tr.sla_due_at),
-             'slaBreachedAt', outbox_iso(tr.sla_breached_at),
-             'firstTouchAt', outbox_iso(tr.first_touch_at),
+             'cause', t.cause,
+             'enteredAt', outbox_iso(t.entered_at),
+             'slaHours', t.sla_hours,
+             'slaDueAt', outbox_iso(t.sla_due_at),
+             'slaBreachedAt', outbox_iso(t.sla_breached_at),
+             'firstTouchAt', outbox_iso(t.first_touch_at),
              'topContributions', COALESCE((
                SELECT jsonb_agg(jsonb_build_object('component', cr->>'component', 'criterion', cr->>'key', 'label', cr->>'label', 'points', round(v::numeric, 2)) ORDER BY v DESC, i)
                  FROM (SELECT v, i, mdl.criteria->(i::int - 1) AS cr FROM unnest(sn.contributions) WITH ORDINALITY AS x(v, i) WHERE v > 0 ORDER BY v DESC, i LIMIT 5) top
@@ -141,21 +131,49 @@ BEGIN
                'engagedRoles', to_jsonb(COALESCE(en.roles, '{}')),
                'missingRoles', to_jsonb(ARRAY(SELECT r FROM unnest(mdl.required_roles) r WHERE r <> ALL (COALESCE(en.roles, '{}'))))),
              'model', jsonb_build_object('id', mdl.id::text, 'name', mdl.name, 'version', mdl.version),
-             'runId', tr.run_id::text
+             'runId', t.run_id::text
            ) AS data
-      FROM tr
-      JOIN accounts a ON a.id = tr.account_id
-      JOIN mdl ON mdl.id = tr.model_id
-      LEFT JOIN snap sn ON sn.run_id = tr.run_id AND sn.account_id = tr.account_id
-      LEFT JOIN engaged en ON en.run_id = tr.run_id AND en.account_id = tr.account_id
+      FROM unnest(ids) AS u(id)
+      JOIN band_transitions t ON t.id = u.id
+      JOIN mdl ON mdl.id = t.model_id
+      JOIN accounts a ON a.id = t.account_id
+      LEFT JOIN LATERAL (
+        SELECT s.total, s.band, s.status, s.contributions FROM account_scores s
+         WHERE s.run_id = t.run_id AND s.account_id = t.account_id AND s.as_of = t.entered_at LIMIT 1
+      ) sn ON true
+      LEFT JOIN LATERAL (
+        SELECT array_agg(DISTINCT c.role ORDER BY c.role) AS roles
+          FROM contacts c
+          -- Per contact, by the snapshot's key: a plain join let the planner scan the run's contacts per account.
+          JOIN LATERAL (SELECT cs.engagement FROM contact_scores cs WHERE cs.run_id = t.run_id AND cs.contact_id = c.id AND cs.as_of = t.entered_at LIMIT 1) cs ON true
+         WHERE c.account_id = t.account_id AND c.role IS NOT NULL AND NOT c.is_internal
+           AND cs.engagement > 0 AND cs.engagement >= mdl.engaged_threshold
+      ) en ON true
       LEFT JOIN LATERAL (
         SELECT b->>'name' AS name, b->>'play' AS play, k::int AS rank
           FROM jsonb_array_elements(mdl.bands) WITH ORDINALITY AS y(b, k)
-         WHERE b->>'name' = COALESCE(sn.band, CASE WHEN tr.kind = 'BAND' THEN tr.to_value END)
+         WHERE b->>'name' = COALESCE(sn.band, CASE WHEN t.kind = 'BAND' THEN t.to_value END)
       ) band ON true
-  )
-  SELECT type, account_id, model_id, band, band_rank, cause, outbox_body(type, now(), data, cap)
-    FROM ev ORDER BY account_id, type;
+$$;
+
+-- The account events of the transitions `ids`, with their bodies when an enabled webhook wants
+-- any of these event types (deliveries need the bytes fixed now), else as narrow rows.
+CREATE FUNCTION outbox_transition_events(ids bigint[], breached boolean) RETURNS void LANGUAGE plpgsql AS
+$$
+DECLARE
+  cap integer := (SELECT max_body_bytes FROM outbox_settings);
+  types text[] := CASE WHEN breached THEN '{SLA_BREACHED}'::text[] ELSE '{BAND_ENTERED,STATUS_CHANGED}'::text[] END;
+BEGIN
+  IF EXISTS (SELECT 1 FROM webhooks w WHERE w.enabled AND w.events && types) THEN
+    INSERT INTO outbox_events (type, account_id, model_id, band, band_rank, cause, transition_id, body)
+    SELECT d.type, d.account_id, d.model_id, d.band, d.band_rank, d.cause, d.transition_id, outbox_body(d.type, now(), d.data, cap)
+      FROM outbox_transition_data(ids, breached) d ORDER BY d.account_id, d.type;
+  ELSE
+    INSERT INTO outbox_events (type, account_id, model_id, band, cause, transition_id)
+    SELECT CASE WHEN breached THEN 'SLA_BREACHED' WHEN t.kind = 'BAND' THEN 'BAND_ENTERED' ELSE 'STATUS_CHANGED' END,
+           t.account_id, t.model_id, CASE WHEN t.kind = 'BAND' THEN t.to_value END, t.cause, t.id
+      FROM unnest(ids) AS u(id) JOIN band_transitions t ON t.id = u.id ORDER BY t.account_id, t.kind;
+  END IF;
 END
 $$;
 
@@ -332,7 +350,7 @@ BEGIN
   INSERT INTO webhook_deliveries (webhook_id, event_id, message_id, next_attempt_at)
   SELECT w.id, e.id, 'msg_' || replace(gen_random_uuid()::text, '-', ''), now()
     FROM new_events e
-    JOIN webhooks w ON w.enabled AND e.type = ANY (w.events)
+    JOIN webhooks w ON e.body IS NOT NULL AND w.enabled AND e.type = ANY (w.events)
                    AND (cardinality(w.bands) = 0 OR e.band IS NULL OR e.band = ANY (w.bands))
                    AND (cardinality(w.causes) = 0 OR e.cause IS NULL OR e.cause = ANY (w.causes))
    ORDER BY e.id, w.id;

@@ -23,7 +23,11 @@ interface Row {
   band: string | null;
   band_rank: number | null;
   cause: TransitionCause | null;
-  body: string;
+  transition_id: string | null;
+  created_at: Date;
+  /** Null for account events no webhook wanted: built here, from the same SQL, when read. */
+  body: string | null;
+  data?: Record<string, unknown>;
 }
 
 interface Subscriber {
@@ -126,9 +130,11 @@ export class EventStream {
               break;
             }
             const rows = await this.db.query<Row>(
-              `SELECT id::text, type, model_id::text, band, band_rank, cause, body FROM outbox_events WHERE id > $1 ORDER BY id LIMIT ${PAGE}`, [this.lastId]);
+              `SELECT id::text, type, model_id::text, band, band_rank, cause, transition_id::text, created_at, body
+                 FROM outbox_events WHERE id > $1 ORDER BY id LIMIT ${PAGE}`, [this.lastId]);
             if (rows.length === 0) break;
             this.lastId = rows[rows.length - 1]!.id;
+            await this.fillBodies(rows);
             await this.dispatch(rows);
             if (rows.length < PAGE) break;
           }
@@ -142,14 +148,32 @@ export class EventStream {
     })();
   }
 
+  /** Data of the account events stored without a body, built by the function webhook bodies come from. */
+  private async fillBodies(rows: Row[]): Promise<void> {
+    for (const breached of [false, true]) {
+      const bare = rows.filter((r) => r.body === null && r.transition_id !== null && (r.type === "SLA_BREACHED") === breached);
+      if (bare.length === 0) continue;
+      const built = await this.db.query<{ transition_id: string; band: string | null; band_rank: number | null; data: Record<string, unknown> }>(
+        "SELECT transition_id::text, band, band_rank, data FROM outbox_transition_data($1::bigint[], $2)", [bare.map((r) => r.transition_id), breached]);
+      const byTransition = new Map(built.map((b) => [b.transition_id, b]));
+      for (const row of bare) {
+        const b = byTransition.get(row.transition_id!);
+        if (!b) continue;
+        row.band = b.band;
+        row.band_rank = b.band_rank;
+        row.data = b.data;
+      }
+    }
+  }
+
   private async dispatch(rows: Row[]): Promise<void> {
     for (const row of rows) {
       let event: QuorumEvent | null = null;
       for (const sub of this.subscribers) {
         if (!(await this.passes(sub.filter, row))) continue;
         if (!event) {
-          const body = JSON.parse(row.body) as { timestamp: string; data?: Record<string, unknown> };
-          event = { id: row.id, type: row.type, timestamp: new Date(body.timestamp), band: row.band, cause: row.cause, data: body.data ?? {} };
+          const body = row.body !== null ? JSON.parse(row.body) as { timestamp: string; data?: Record<string, unknown> } : null;
+          event = { id: row.id, type: row.type, timestamp: body ? new Date(body.timestamp) : row.created_at, band: row.band, cause: row.cause, data: body?.data ?? row.data ?? {} };
         }
         if (sub.queue.length >= MAX_BACKLOG) {
           sub.failed = new Error(`This subscription fell more than ${MAX_BACKLOG} events behind and was ended; subscribe again (narrow it with types or minBand).`);

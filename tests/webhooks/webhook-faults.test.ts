@@ -63,8 +63,9 @@ describe("webhook delivery across a SIGKILL", () => {
     expect(receiver.received.filter((r) => r.status === 200)).toHaveLength(0);
 
     hang = false;
-    const restarted = Date.now();
     served = await serveProcess(env());
+    // Up (its banner printed): delivery started just before the HTTP server did.
+    const restarted = Date.now();
     await waitFor("every delivery DELIVERED", async () => (await db.query("SELECT 1 FROM webhook_deliveries WHERE status <> 'DELIVERED'")).length === 0, 30_000, 100);
     const firstDelivered = Math.min(...receiver.received.filter((r) => r.status === 200).map((r) => r.at));
     expect(firstDelivered - restarted).toBeLessThan(10_000);

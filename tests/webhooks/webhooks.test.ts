@@ -93,7 +93,8 @@ describe("webhooks", () => {
     expect(data.topContributions[0]).toMatchObject({ component: expect.any(String), criterion: expect.any(String), label: expect.any(String) });
     expect(data.score).toBeGreaterThanOrEqual(68);
 
-    await waitFor("the warm account's events", () => receiver.ofType("STATUS_CHANGED", "/all").some((r) => r.json.data.account.domain === WARM), 10_000);
+    // BAND and STATUS for hot and warm, STATUS for cold, and the run.
+    await waitFor("all six events", () => receiver.received.filter((r) => r.path === "/all").length === 6, 10_000);
     const warm = receiver.ofType("BAND_ENTERED", "/all").find((r) => r.json.data.account.domain === WARM)!;
     expect(warm.json.data).toMatchObject({ band: "Warm", play: "1:few", slaHours: 72 });
     expect(warm.json.data.committee).toEqual({ engagedRoles: ["CHAMPION", "DECISION_MAKER"], missingRoles: ["TECHNICAL_EVALUATOR"] });
