@@ -120,7 +120,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxAttempts: read.int("WEBHOOK_MAX_ATTEMPTS", 8, 1, 50),
       retryBaseMs: read.int("WEBHOOK_RETRY_BASE_MS", 5_000, 10, 10_000),
       retryMaxMs: read.int("WEBHOOK_RETRY_MAX_MS", 3_600_000, 10, 86_400_000),
-      concurrency: read.int("WEBHOOK_CONCURRENCY", 8, 1, 256),
+      concurrency: read.int("WEBHOOK_CONCURRENCY", 16, 1, 256),
       maxBodyBytes: read.int("WEBHOOK_MAX_BODY_BYTES", 65_536, 1_024, 1_048_576),
     },
   };
