@@ -133,6 +133,9 @@ export async function startApi(config: Config, log: Logger, connected: Pick<Conn
   const services = createServices(connected.db, config, log);
   await services.training.recoverAbandoned();
   await services.scoring.runner.recoverAbandoned();
+  // Triggers build webhook bodies; they read the cap from the database, not from this process.
+  await connected.db.query("UPDATE outbox_settings SET max_body_bytes = $1", [config.webhooks.maxBodyBytes]);
+  if (config.webhooks.deliver) await services.webhookDelivery.start();
   const http = await startHttpServer({ config, db: connected.db, services, log }, { host: config.host, port: config.port });
   let stopping: Promise<void> | undefined;
   return {
@@ -143,6 +146,8 @@ export async function startApi(config: Config, log: Logger, connected: Pick<Conn
     stop() {
       stopping ??= (async () => {
         await http.close();
+        await services.events.stop();
+        await services.webhookDelivery.stop();
         await services.training.stop();
         await connected.close();
       })();

@@ -15,6 +15,7 @@ import { ScoringModelService } from "../scoring/scoring-model.service";
 import { ScoringRunService } from "../scoring/scoring-run.service";
 import { ScoringService } from "../scoring/scoring.service";
 import { TrainingService } from "../training/training.service";
+import { EventStream, WebhookDispatcher, WebhookService } from "../webhooks";
 import type { Config } from "./config/config";
 import { projectRoot } from "./config/paths";
 import type { Database } from "./db/database";
@@ -35,6 +36,10 @@ export function createServices(db: Database, config: Config, log: Logger) {
     kpis: new BandKpiService(db, log, new ConcurrencyGate(config.reportConcurrency)),
     training: new TrainingService(db, config, new ScoringModelService(db, config.eventTypes, gate), log),
     console: new ConsoleSite({ pages: path.join(projectRoot, "console"), scripts: path.join(projectRoot, "dist", "console") }),
+    webhooks: new WebhookService(db, config),
+    /** Started by startApi when WEBHOOK_DELIVERY is on (the one place delivery starts). */
+    webhookDelivery: new WebhookDispatcher(db, config.webhooks, log),
+    events: new EventStream(db, log),
     log,
   };
 }

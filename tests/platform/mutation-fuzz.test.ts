@@ -98,6 +98,21 @@ const TRAINING_READ = gql`
 const PROPOSAL_READ = gql`query FuzzProposal($id: ID!) { weightProposal(id: $id) { id: rowId status comment proposedModel { id: rowId } reviews { reviewer decision comment acknowledgedNotRecommended } } }`;
 const CHANGES_READ = gql`query FuzzChanges($line: String) { modelChanges(line: $line, first: 1) { edges { node { kind reason model { id } } } } }`;
 const KEYS_READ = gql`query FuzzKeys { apiKeys { id name role revokedAt } }`;
+const WEBHOOKS_READ = gql`query FuzzWebhooks { webhooks { id url events bands causes description enabled } }`;
+const DELIVERIES_READ = gql`query FuzzDeliveries($id: ID!) { webhookDeliveries(webhookId: $id) { edges { node { id status nextAttemptAt } } } }`;
+/** Events and the deliveries they fan out to are written by triggers with every fact that makes one. */
+const OUTBOX = ["outbox_events", "webhook_deliveries"];
+const WEBHOOK_INPUT = (n: number): Row => ({
+  url: `http://127.0.0.1:9/hooks/${n}`, events: ["BAND_ENTERED", "SLA_BREACHED"], bands: ["Hot", "Warm"], causes: ["EVENTS"], description: "CRM router", enabled: true,
+});
+
+async function webhookById(ctx: Ctx, id: unknown): Promise<Row | undefined> {
+  return (await ctx.admin.request<{ webhooks: Row[] }>(WEBHOOKS_READ)).webhooks.find((w) => w.id === id);
+}
+
+async function setupWebhook(ctx: Ctx, n: number): Promise<string> {
+  return (await ctx.server.app.services.webhooks.create(WEBHOOK_INPUT(n) as never, "fuzz-setup")).webhook.id;
+}
 const SEED_ACCOUNTS = gql`mutation FuzzSeedAccounts($input: [AccountInput!]!) { upsertAccounts(input: $input) { inserted errors { message } } }`;
 const SEED_CONTACTS = gql`mutation FuzzSeedContacts($input: [ContactInput!]!) { upsertContacts(input: $input) { inserted errors { message } } }`;
 const SEED_SCORING = gql`mutation FuzzSeedScoring { runScoring(asOf: "2026-05-01T00:00:00Z") { id status } }`;
@@ -152,6 +167,55 @@ async function draftModel(ctx: Ctx, name: string): Promise<string> {
 }
 
 const SPECS: Record<string, MutationSpec> = {
+  createWebhook: {
+    selection: "{ secret webhook { id url events bands causes description enabled } }",
+    baseline: (_ctx, n) => ({ input: WEBHOOK_INPUT(n) }),
+    writes: ["webhooks"],
+    async readBack(ctx, _sent, data) {
+      const { id: _id, ...input } = (await webhookById(ctx, (data.webhook as Row).id)) ?? {};
+      return { input };
+    },
+  },
+
+  updateWebhook: {
+    selection: "{ id url events bands causes description enabled }",
+    baseline: async (ctx, n) => ({ id: await setupWebhook(ctx, n), input: { ...WEBHOOK_INPUT(n + 1), events: ["STATUS_CHANGED"], bands: ["Cold"], causes: ["DECAY", "MODEL_CHANGE"], enabled: false } }),
+    writes: ["webhooks"],
+    async readBack(ctx, sent) {
+      const { id, ...input } = (await webhookById(ctx, sent.id)) ?? {};
+      return { id, input };
+    },
+  },
+
+  deleteWebhook: {
+    selection: "",
+    baseline: async (ctx, n) => ({ id: await setupWebhook(ctx, n) }),
+    writes: ["webhooks", "webhook_deliveries"],
+    async readBack(ctx, sent) {
+      return (await webhookById(ctx, sent.id)) ? {} : { id: sent.id };
+    },
+  },
+
+  redeliverWebhookDelivery: {
+    selection: "{ id messageId status attempts }",
+    async baseline(ctx, n) {
+      // A delivery on the record: a webhook, and an event the outbox trigger fans out to it (fixture rows).
+      const webhookId = await setupWebhook(ctx, n);
+      const db = ctx.server.database.db;
+      await db.query("UPDATE webhooks SET events = '{SCORING_RUN_FINISHED}' WHERE id = $1", [webhookId]);
+      await db.query(`INSERT INTO outbox_events (type, body) VALUES ('SCORING_RUN_FINISHED', '{"type":"SCORING_RUN_FINISHED","timestamp":"2026-06-01T00:00:00.000Z","data":{}}')`);
+      const [d] = await db.query<{ id: string }>("UPDATE webhook_deliveries SET status = 'FAILED', next_attempt_at = NULL, attempts = 8 WHERE webhook_id = $1 RETURNING id::text AS id", [webhookId]);
+      await db.query("UPDATE webhooks SET enabled = false WHERE id = $1", [webhookId]);
+      return { id: d!.id, webhookId };
+    },
+    writes: ["webhook_deliveries"],
+    async readBack(ctx, sent) {
+      const { webhookDeliveries } = await ctx.admin.request<{ webhookDeliveries: { edges: { node: Row }[] } }>(DELIVERIES_READ, { id: sent.webhookId });
+      const d = webhookDeliveries.edges.map((e) => e.node).find((x) => x.id === sent.id);
+      return d?.status === "PENDING" ? { id: d.id } : {};
+    },
+  },
+
   upsertAccounts: {
     selection: BATCH_RESULT,
     row: (n, i) => ({
@@ -238,7 +302,7 @@ const SPECS: Record<string, MutationSpec> = {
     selection: "{ id name version status }",
     // ADMIN_API_KEY: a draft without an approved proposal goes live only by break-glass, with a reason.
     baseline: async (ctx, n) => ({ id: await draftModel(ctx, `fuzz-activate-${n % 7}`), override: "Fuzz baseline: restore service now, council review follows." }),
-    writes: ["scoring_models", "model_changes"],
+    writes: ["scoring_models", "model_changes", ...OUTBOX],
     async readBack(ctx, _sent, data) {
       const { scoringModel: m } = await ctx.admin.request<{ scoringModel: { id: string; name: string; status: string } | null }>(MODEL_READ, { id: data.id });
       if (m?.status !== "ACTIVE") return {};
@@ -251,7 +315,7 @@ const SPECS: Record<string, MutationSpec> = {
   submitModelForReview: {
     selection: "{ id kind status comment }",
     baseline: async (ctx, n) => ({ id: await draftModel(ctx, `fuzz-submit-${n % 7}`), comment: "Hand-written pricing weights for the council." }),
-    writes: ["weight_proposals", "model_changes"],
+    writes: ["weight_proposals", "model_changes", ...OUTBOX],
     async readBack(ctx, _sent, data) {
       const { weightProposal: p } = await ctx.admin.request<{ weightProposal: { comment: string | null; proposedModel: { id: string } } | null }>(PROPOSAL_READ, { id: data.id });
       return p ? { id: p.proposedModel.id, comment: p.comment } : {};
@@ -262,7 +326,7 @@ const SPECS: Record<string, MutationSpec> = {
     selection: "{ id status asOf model { id name } }",
     variants: 2,
     baseline: (ctx, _n, variant) => (variant === 0 ? { asOf: "2026-06-01T00:00:00Z", model: "default" } : { asOf: "2026-06-02T00:00:00Z", modelId: ctx.defaultModelId }),
-    writes: ["scoring_runs", "account_scores", "contact_scores", "band_transitions"],
+    writes: ["scoring_runs", "account_scores", "contact_scores", "band_transitions", ...OUTBOX],
     async readBack(ctx, _sent, data) {
       const { scoringRun: r } = await ctx.admin.request<{ scoringRun: { asOf: string; model: { id: string; name: string } } | null }>(RUN_READ, { id: data.id });
       return r ? { asOf: r.asOf, model: r.model.name, modelId: r.model.id } : {};
@@ -341,7 +405,7 @@ const SPECS: Record<string, MutationSpec> = {
       return { id: proposal!.id, decision: "APPROVE", comment: "The pricing weight matches what sales sees.", acknowledgeNotRecommended: true };
     },
     auth: (ctx) => ctx.councilAuth,
-    writes: ["proposal_reviews", "weight_proposals", "model_changes"],
+    writes: ["proposal_reviews", "weight_proposals", "model_changes", ...OUTBOX],
     async readBack(ctx, sent) {
       const { weightProposal: p } = await ctx.admin.request<{ weightProposal: { id: string; reviews: Row[] } | null }>(PROPOSAL_READ, { id: sent.id });
       const review = p?.reviews.at(-1);
@@ -380,7 +444,8 @@ let serial = 0;
 const AUTH = `Bearer ${TEST_ADMIN_KEY}`;
 
 beforeAll(async () => {
-  server = await startTestServer({ MAX_BODY_BYTES: String(MAX_BODY_BYTES), MAX_BATCH_SIZE: String(MAX_BATCH_SIZE) });
+  // Webhooks point at loopback here, and nothing delivers in the background while tables are compared.
+  server = await startTestServer({ MAX_BODY_BYTES: String(MAX_BODY_BYTES), MAX_BATCH_SIZE: String(MAX_BATCH_SIZE), WEBHOOK_ALLOW_PRIVATE_TARGETS: "true", WEBHOOK_DELIVERY: "false" });
   await ensureDefaultModel(server.database.db);
   const admin = server.rawClient(AUTH);
   const model = await server.app.services.scoringModels.active("default");

@@ -61,6 +61,13 @@ describe("every root field checks the caller's role", () => {
     expect(open).toEqual([]);
   });
 
+  it("has @Authorized on every subscription (checked when it subscribes; see tests/webhooks/subscriptions.test.ts)", () => {
+    const subscriptions = storage.subscriptions.filter((s) => schema.getSubscriptionType()?.getFields()[s.schemaName]);
+    expect(subscriptions.map((s) => s.schemaName)).toContain("quorumEvents");
+    const open = subscriptions.filter((s) => !storage.authorizedFields.find((a) => a.target === s.target && a.fieldName === s.methodName)?.roles.length);
+    expect(open.map((s) => s.schemaName)).toEqual([]);
+  });
+
   it("refuses every root field without a key (UNAUTHENTICATED)", async () => {
     for (const root of roots) {
       const field = (root.kind === "query" ? schema.getQueryType() : schema.getMutationType())!.getFields()[root.name]!;

@@ -39,6 +39,27 @@ export interface Config {
   readonly internalDomains: readonly string[];
   /** Engagement event types ingest accepts. */
   readonly eventTypes: readonly string[];
+  readonly webhooks: WebhookConfig;
+}
+
+/** Webhook delivery (README "Webhooks"). */
+export interface WebhookConfig {
+  /** Whether this process delivers (another process on the same database may do it instead). */
+  readonly deliver: boolean;
+  /** Accept targets that resolve to loopback, private, link-local, CGNAT, multicast or metadata addresses (tests, local receivers). */
+  readonly allowPrivateTargets: boolean;
+  /** Time for one attempt, connection to last byte of the answer's head. */
+  readonly timeoutMs: number;
+  /** Attempts per delivery before it is FAILED. */
+  readonly maxAttempts: number;
+  /** Wait before the first retry; it doubles after every further failure (5 s, 10 s, 20 s, …). */
+  readonly retryBaseMs: number;
+  /** The longest wait between two attempts. */
+  readonly retryMaxMs: number;
+  /** Deliveries in flight at once, per process. */
+  readonly concurrency: number;
+  /** Bodies larger than this are sent truncated to the fields that identify the event. */
+  readonly maxBodyBytes: number;
 }
 
 /** Secrets copied from an example file rather than generated: anyone who read the example knows them. */
@@ -107,6 +128,16 @@ export function loadConfig(env: Env = process.env): Config {
     },
     internalDomains: read.list("INTERNAL_DOMAINS", ["quorum.example"]).map((d) => d.toLowerCase()),
     eventTypes: read.list("EVENT_TYPES", [...DEFAULT_EVENT_TYPES]),
+    webhooks: {
+      deliver: read.bool("WEBHOOK_DELIVERY", true),
+      allowPrivateTargets: read.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", false),
+      timeoutMs: read.int("WEBHOOK_TIMEOUT_MS", 10_000, 100, 120_000),
+      maxAttempts: read.int("WEBHOOK_MAX_ATTEMPTS", 8, 1, 50),
+      retryBaseMs: read.int("WEBHOOK_RETRY_BASE_MS", 5_000, 10, 10_000),
+      retryMaxMs: read.int("WEBHOOK_RETRY_MAX_MS", 3_600_000, 10, 86_400_000),
+      concurrency: read.int("WEBHOOK_CONCURRENCY", 16, 1, 256),
+      maxBodyBytes: read.int("WEBHOOK_MAX_BODY_BYTES", 65_536, 1_024, 1_048_576),
+    },
   };
   if (config.pageSize.default > config.pageSize.max) problems.push("PAGE_SIZE_DEFAULT must not exceed PAGE_SIZE_MAX");
   if (config.adminApiKey !== undefined && config.adminApiKey.length < 16) {

@@ -10,6 +10,7 @@ import { NodeResolver } from "../../relay/node.resolver";
 import { AccountScoreResolver, ContactScoreResolver } from "../../scoring/score.resolver";
 import { BandTransitionResolver, ScoringModelResolver, ScoringResolver, ScoringRunResolver } from "../../scoring/scoring.resolver";
 import { TrainingResolver, TrainingRunResolver, WeightProposalResolver } from "../../training/training.resolver";
+import { WebhookResolver } from "../../webhooks/webhook.resolver";
 
 /** Every resolver class of the API. Features add theirs here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -29,4 +30,5 @@ export const resolvers: NonEmptyArray<Function> = [
   TrainingResolver, TrainingRunResolver, WeightProposalResolver,
   CouncilResolver, ProposalCouncilResolver, ModelChangeResolver, ProposalImpactResolver,
   NodeResolver,
+  WebhookResolver,
 ];

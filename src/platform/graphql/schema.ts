@@ -18,6 +18,12 @@ export function getSchema(): GraphQLSchema {
     validate: false,
     // DESIGN §6 names the scalar DateTime: RFC 3339, so an input without a zone offset is refused.
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
+    // type-graphql insists on a PubSub once a subscription exists; ours name their own event
+    // source (`subscribe:`), so topic-based publishing is refused rather than silently dropped.
+    pubSub: {
+      publish() { throw new Error("Subscriptions read their own event source; there are no pub/sub topics."); },
+      subscribe() { throw new Error("Subscriptions read their own event source; there are no pub/sub topics."); },
+    },
   });
   encodeGlobalIds(built);
   return built;

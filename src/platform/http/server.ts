@@ -4,7 +4,10 @@ import type { AddressInfo } from "node:net";
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { type ExecutionResult, GraphQLError } from "graphql";
+import { useServer } from "graphql-ws/use/ws";
 import type { Logger } from "pino";
+import { WebSocketServer } from "ws";
 import type { Config } from "../config/config";
 import type { Database } from "../db/database";
 import { pendingMigrations } from "../db/migrate";
@@ -67,6 +70,7 @@ export async function startHttpServer(deps: Deps, listen: { host: string; port: 
       else res.end();
     });
   });
+  const subscriptions = serveSubscriptions(server, schema, deps);
   server.requestTimeout = config.requestTimeoutMs;
   server.headersTimeout = Math.min(60_000, config.requestTimeoutMs);
   server.keepAliveTimeout = 5_000;
@@ -82,6 +86,7 @@ export async function startHttpServer(deps: Deps, listen: { host: string; port: 
     server,
     async close() {
       closing = true;
+      await subscriptions.dispose();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
@@ -148,6 +153,56 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, apoll
  */
 function legacyStatus(status: number, contentType: string | undefined): number {
   return (status === 401 || status === 403) && contentType?.startsWith("application/json") ? 200 : status;
+}
+
+/**
+ * GraphQL subscriptions over graphql-ws on the same port and path: the API key comes in the
+ * connection_init payload (`{ authorization: "Bearer <key>" }`) and is checked as for HTTP; a
+ * missing, malformed or refused key closes the connection with 4401 or 4403 and says why.
+ * Root fields check roles with `@Authorized` as queries do; errors are shaped by the same
+ * formatter.
+ */
+function serveSubscriptions(server: http.Server, schema: ReturnType<typeof getSchema>, deps: Deps) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: deps.config.maxBodyBytes });
+  server.on("upgrade", (req, socket, head) => {
+    if (new URL(req.url ?? "/", "http://localhost").pathname !== "/graphql") {
+      socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+  });
+  const format = createErrorFormatter(deps.log);
+  const shape = (errors: readonly GraphQLError[]) => errors.map((e) => new GraphQLError(format(e.toJSON(), e).message, { extensions: format(e.toJSON(), e).extensions, path: e.path, nodes: e.nodes }));
+  type Extra = { socket: import("ws").WebSocket; auth?: RequestContext["auth"]; requestId?: string };
+  return useServer<Record<string, unknown>, Extra>({
+    schema,
+    isProd: true,
+    async onConnect(ctx) {
+      const header = ctx.connectionParams?.authorization;
+      let auth: RequestContext["auth"];
+      try {
+        auth = await authenticate(typeof header === "string" ? header : undefined, deps.services);
+      } catch {
+        ctx.extra.socket.close(1013, "The database is unavailable; reconnect in a few seconds.");
+        return false;
+      }
+      if (!auth.principal) {
+        const reason = header === undefined ? "Send { authorization: \"Bearer <api key>\" } as the connection_init payload." : auth.problem ?? "The API key was refused.";
+        ctx.extra.socket.close(header === undefined ? 4401 : 4403, reason.slice(0, 120));
+        return false;
+      }
+      ctx.extra.auth = auth;
+      ctx.extra.requestId = crypto.randomUUID();
+      deps.log.info({ requestId: ctx.extra.requestId, role: auth.principal.role, keyName: auth.principal.name }, "subscription connection");
+      return true;
+    },
+    context: (ctx) => createContext({ requestId: ctx.extra.requestId ?? crypto.randomUUID(), ...deps }, ctx.extra.auth ?? { principal: null }),
+    onNext: (_ctx, _id, _payload, _args, result) => {
+      const r = result as ExecutionResult;
+      return r.errors?.length ? { ...r, errors: shape(r.errors) } : undefined;
+    },
+    onError: (_ctx, _id, _payload, errors) => shape(errors),
+  }, wss);
 }
 
 async function authenticate(header: string | undefined, services: Services): Promise<RequestContext["auth"]> {
