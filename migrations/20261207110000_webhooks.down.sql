@@ -26,3 +26,4 @@ DROP FUNCTION IF EXISTS outbox_transition_events(bigint[], boolean);
 DROP FUNCTION IF EXISTS outbox_transition_data(bigint[], boolean);
 DROP FUNCTION IF EXISTS outbox_body(text, timestamptz, jsonb, integer);
 DROP FUNCTION IF EXISTS outbox_iso(timestamptz);
+DROP FUNCTION quorum_global_id(text, bigint);

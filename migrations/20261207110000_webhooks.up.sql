@@ -10,6 +10,12 @@
 -- Triggers are statement-level with transition tables: a run's 10k transitions are one
 -- INSERT … SELECT here, not 10k trigger calls.
 
+-- The API's Relay global id of a row (src/platform/graphql/global-id.ts: base64url of
+-- "<Type>:<row id>", unpadded), so ids in webhook bodies are the ids the API serves.
+CREATE FUNCTION quorum_global_id(type text, id bigint) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  AS $$ SELECT rtrim(translate(encode(convert_to(type || ':' || id::text, 'UTF8'), 'base64'), E'+/\n', '-_'), '=') $$;
+
 CREATE TABLE webhooks (
   id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   url         text NOT NULL CHECK (url ~ '^https?://'),
@@ -112,7 +118,7 @@ $$
              'kind', t.kind,
              'from', t.from_value,
              'to', t.to_value,
-             'account', jsonb_build_object('id', a.id::text, 'domain', a.domain, 'name', left(a.name, 256), 'isTarget', a.is_target, 'isHoldout', t.is_holdout),
+             'account', jsonb_build_object('id', quorum_global_id('Account', a.id), 'domain', a.domain, 'name', left(a.name, 256), 'isTarget', a.is_target, 'isHoldout', t.is_holdout),
              'band', band.name,
              'play', band.play,
              'status', COALESCE(sn.status, CASE WHEN t.kind = 'STATUS' THEN t.to_value END),
@@ -130,8 +136,8 @@ $$
              'committee', jsonb_build_object(
                'engagedRoles', to_jsonb(COALESCE(en.roles, '{}')),
                'missingRoles', to_jsonb(ARRAY(SELECT r FROM unnest(mdl.required_roles) r WHERE r <> ALL (COALESCE(en.roles, '{}'))))),
-             'model', jsonb_build_object('id', mdl.id::text, 'name', mdl.name, 'version', mdl.version),
-             'runId', t.run_id::text
+             'model', jsonb_build_object('id', quorum_global_id('ScoringModel', mdl.id), 'name', mdl.name, 'version', mdl.version),
+             'runId', quorum_global_id('ScoringRun', t.run_id)
            ) AS data
       FROM unnest(ids) AS u(id)
       JOIN band_transitions t ON t.id = u.id
@@ -186,8 +192,8 @@ DECLARE
 BEGIN
   INSERT INTO outbox_events (type, model_id, body)
   SELECT 'SCORING_RUN_FINISHED', r.model_id, outbox_body('SCORING_RUN_FINISHED', now(), jsonb_strip_nulls(jsonb_build_object(
-           'runId', r.id::text, 'kind', r.kind, 'asOf', outbox_iso(r.as_of),
-           'model', jsonb_build_object('id', m.id::text, 'name', m.name, 'version', m.version, 'status', r.model_status),
+           'runId', quorum_global_id('ScoringRun', r.id), 'kind', r.kind, 'asOf', outbox_iso(r.as_of),
+           'model', jsonb_build_object('id', quorum_global_id('ScoringModel', m.id), 'name', m.name, 'version', m.version, 'status', r.model_status),
            'accountsScored', r.accounts_scored, 'contactsScored', r.contacts_scored, 'transitions', r.transitions,
            'bands', r.band_counts, 'triggeredBy', r.triggered_by,
            'startedAt', outbox_iso(r.started_at), 'finishedAt', outbox_iso(r.finished_at))), cap)
@@ -264,10 +270,10 @@ DECLARE
 BEGIN
   INSERT INTO outbox_events (type, model_id, body)
   SELECT event_type, p.proposed_model_id, outbox_body(event_type, now(), jsonb_strip_nulls(jsonb_build_object(
-           'proposalId', p.id::text, 'trainingRunId', p.training_run_id::text, 'status', p.status,
+           'proposalId', quorum_global_id('WeightProposal', p.id), 'trainingRunId', quorum_global_id('TrainingRun', p.training_run_id), 'status', p.status,
            'summary', left(p.summary, 2000), 'createdAt', outbox_iso(p.created_at), 'decidedAt', outbox_iso(p.decided_at),
-           'model', jsonb_build_object('id', m.id::text, 'name', m.name, 'version', m.version, 'status', m.status),
-           'baseModel', (SELECT jsonb_build_object('id', b.id::text, 'name', b.name, 'version', b.version)
+           'model', jsonb_build_object('id', quorum_global_id('ScoringModel', m.id), 'name', m.name, 'version', m.version, 'status', m.status),
+           'baseModel', (SELECT jsonb_build_object('id', quorum_global_id('ScoringModel', b.id), 'name', b.name, 'version', b.version)
                            FROM training_runs tr JOIN scoring_models b ON b.id = tr.base_model_id WHERE tr.id = p.training_run_id))), cap)
     FROM unnest(ids) AS u(id) JOIN weight_proposals p ON p.id = u.id JOIN scoring_models m ON m.id = p.proposed_model_id
    ORDER BY p.id;
@@ -304,7 +310,7 @@ DECLARE
 BEGIN
   INSERT INTO outbox_events (type, model_id, body)
   SELECT 'MODEL_ACTIVATED', m.id, outbox_body('MODEL_ACTIVATED', now(), jsonb_strip_nulls(jsonb_build_object(
-           'model', jsonb_build_object('id', m.id::text, 'name', m.name, 'version', m.version, 'status', m.status, 'basedOnId', m.based_on_id::text),
+           'model', jsonb_build_object('id', quorum_global_id('ScoringModel', m.id), 'name', m.name, 'version', m.version, 'status', m.status, 'basedOnId', quorum_global_id('ScoringModel', m.based_on_id)),
            'activatedAt', outbox_iso(m.activated_at),
            'bands', (SELECT jsonb_agg(jsonb_build_object('name', b->>'name', 'minScore', b->'minScore', 'slaHours', b->'slaHours', 'play', b->'play') ORDER BY k)
                        FROM jsonb_array_elements(m.definition->'bands') WITH ORDINALITY AS y(b, k)))), cap)

@@ -1,3 +1,4 @@
+import { decodeId } from "../../src/platform/graphql/global-id";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClientError, gql, type GraphQLClient } from "graphql-request";
 import { Role } from "../../src/auth/roles";
@@ -135,7 +136,7 @@ describe("the council's gate", () => {
     const id = await draft("gate-e");
     const { submitModelForReview: p } = await analyst.request<{ submitModelForReview: { id: string } }>(SUBMIT, { id, comment: "try" });
     // What a training run whose fit was not better stores (trained proposals are covered in tests/training).
-    await server.database.db.query("UPDATE weight_proposals SET recommendation = 'NOT_RECOMMENDED' WHERE id = $1", [p.id]);
+    await server.database.db.query("UPDATE weight_proposals SET recommendation = 'NOT_RECOMMENDED' WHERE id = $1", [decodeId(p.id, "WeightProposal")]);
     const refused = await message(council[0]!.client.request(COUNCIL_REVIEW, { id: p.id, decision: "APPROVE", comment: "fine" }));
     expect(refused.code).toBe("BAD_USER_INPUT");
     expect(refused.message).toMatch(/NOT_RECOMMENDED.*acknowledgeNotRecommended: true/);

@@ -1,3 +1,4 @@
+import { decodeId } from "../../src/platform/graphql/global-id";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gql, type GraphQLClient } from "graphql-request";
 import { Role } from "../../src/auth/roles";
@@ -52,7 +53,7 @@ describe("impact preview", () => {
     const rows = await db.query<{ domain: string; name: string; is_target: boolean; fb: string; fs: string; tb: string; ts: string }>(
       `SELECT a.domain, a.name, a.is_target, f.band AS fb, f.status AS fs, t.band AS tb, t.status AS ts
          FROM accounts a JOIN account_scores f ON f.account_id = a.id AND f.run_id = $1 JOIN account_scores t ON t.account_id = a.id AND t.run_id = $2
-        ORDER BY a.domain`, [before.id, after.id]);
+        ORDER BY a.domain`, [decodeId(before.id, "ScoringRun"), decodeId(after.id, "ScoringRun")]);
     expect(rows).toHaveLength(24);
     const matrix = new Map<string, number>();
     for (const r of rows) matrix.set(`${r.fb}→${r.tb}`, (matrix.get(`${r.fb}→${r.tb}`) ?? 0) + 1);

@@ -9,6 +9,7 @@ import { gql, type GraphQLClient } from "graphql-request";
 import { Role } from "../../src/auth/roles";
 import { insertRows } from "../support/fixtures";
 import { errorCode, startTestServer, type TestServer } from "../support/server";
+import { toGlobalId } from "../../src/platform/graphql/global-id";
 import { activateThroughCouncil } from "../support/council";
 import { CREATE_MODEL, modelInput, RUN_SCORING } from "../scoring/support";
 
@@ -52,7 +53,9 @@ beforeAll(async () => {
 });
 afterAll(async () => { await server?.stop(); });
 
-const create = async (input: Record<string, unknown>) => (await admin.request<{ createScoringModel: { id: string } }>(CREATE_MODEL, { input })).createScoringModel.id;
+const create = async (input: Record<string, unknown>) => (await admin.request<{ createScoringModel: { rowId: string } }>(CREATE_MODEL, { input })).createScoringModel.rowId;
+/** The global id the API serves for a model version. */
+const gid = (rowId: string) => toGlobalId("ScoringModel", rowId);
 const activate = async (id: string) => activateThroughCouncil(server, id);
 const score = async (modelId: string, asOf: Date) => admin.request(RUN_SCORING, { modelId, asOf: asOf.toISOString() });
 const report = async (input: Record<string, unknown>) => (await admin.request<{ bandKpis: Report }>(REPORT, { input: { model: "tiered", bootstrapIterations: 100, ...input } })).bandKpis;
@@ -72,7 +75,7 @@ describe("bandKpis: the version Sales acted on", () => {
     from = new Date((await activatedAt(v1)).getTime() + 1);
     await score(v1, from);
     before = await report({ from: from.toISOString(), to: new Date(from.getTime() + 30 * 86_400_000).toISOString() });
-    expect(before).toMatchObject({ modelId: v1, modelVersion: 1, versionSource: "ACTIVE_AT_FROM", asOfRun: { modelVersion: 1 } });
+    expect(before).toMatchObject({ modelId: gid(v1), modelVersion: 1, versionSource: "ACTIVE_AT_FROM", asOfRun: { modelVersion: 1 } });
     expect(before.versionReason).toMatch(new RegExp(`^tiered v1, the version ACTIVE at ${from.toISOString()} \\(activated \\S+ by council-approver-${v1}-1\\): the bands Sales acted on\\.$`));
     expect(before.bandRule).toMatch(/latest tiered v1 \(the version ACTIVE at the window's start\) score/);
     expect(bands(before)).toEqual({ Cold: [0, 0], Warm: [1, 1], Hot: [2, 1] });
@@ -87,13 +90,13 @@ describe("bandKpis: the version Sales acted on", () => {
     // v2 now has a run as of the old window's start too (a backfill): today's ACTIVE version, scored at from
     await score(v2, from);
     const after = await report({ from: from.toISOString(), to: new Date(from.getTime() + 30 * 86_400_000).toISOString() });
-    expect(after).toMatchObject({ modelId: v1, modelVersion: 1, versionSource: "ACTIVE_AT_FROM" });
+    expect(after).toMatchObject({ modelId: gid(v1), modelVersion: 1, versionSource: "ACTIVE_AT_FROM" });
     expect(bands(after)).toEqual(bands(before));
   });
 
   it("uses another version when the request names it, and says so", async () => {
     const named = await report({ from: from.toISOString(), to: new Date(from.getTime() + 30 * 86_400_000).toISOString(), modelId: v2 });
-    expect(named).toMatchObject({ modelId: v2, modelVersion: 2, versionSource: "REQUESTED" });
+    expect(named).toMatchObject({ modelId: gid(v2), modelVersion: 2, versionSource: "REQUESTED" });
     expect(named.versionReason).toBe(`tiered v2, named by the request (modelId ${v2}); v1 was the ACTIVE version at ${from.toISOString()}.`);
     expect(bands(named)).toEqual({ Cold: [0, 0], Warm: [2, 1], Hot: [1, 1] });
     // a window that starts after the second activation is banded by v2

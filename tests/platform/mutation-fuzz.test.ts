@@ -96,7 +96,7 @@ const TRAINING_READ = gql`
   }
 `;
 const PROPOSAL_READ = gql`query FuzzProposal($id: ID!) { weightProposal(id: $id) { id: rowId status comment proposedModel { id: rowId } reviews { reviewer decision comment acknowledgedNotRecommended } } }`;
-const CHANGES_READ = gql`query FuzzChanges($line: String) { modelChanges(line: $line, first: 1) { edges { node { kind reason model { id } } } } }`;
+const CHANGES_READ = gql`query FuzzChanges($line: String) { modelChanges(line: $line, first: 1) { edges { node { kind reason model { id: rowId } } } } }`;
 const KEYS_READ = gql`query FuzzKeys { apiKeys { id name role revokedAt } }`;
 const WEBHOOKS_READ = gql`query FuzzWebhooks { webhooks { id url events bands causes description enabled } }`;
 const DELIVERIES_READ = gql`query FuzzDeliveries($id: ID!) { webhookDeliveries(webhookId: $id) { edges { node { id status nextAttemptAt } } } }`;
