@@ -5,6 +5,7 @@ import { holdoutCommand } from "./holdout.command";
 import { keysCommand } from "./keys.command";
 import { kpisCommand } from "./kpis.command";
 import { migrateCommand } from "./migrate.command";
+import { schedulesCommand } from "./schedules.command";
 import { schemaCommand } from "./schema.command";
 import { scoreCommand } from "./score.command";
 import { serveCommand } from "./serve.command";
@@ -22,4 +23,5 @@ export const commands: Record<string, Command> = {
   holdout: holdoutCommand,
   score: scoreCommand,
   train: trainCommand,
+  schedules: schedulesCommand,
 };

@@ -62,7 +62,7 @@ export class HoldoutService {
       throw new BadInputError("model only applies when stratifying by BAND; omit it or pass stratifyBy: BAND.", { field: "model" });
     }
     const model = stratifyBy === HoldoutStratifyBy.BAND ? (request.model ?? DEFAULT_MODEL_NAME) : null;
-    const run = model !== null ? await latestRun(this.db, model) : null;
+    const run = model !== null ? await latestRun(this.db, model, { fullOnly: true }) : null;
     if (model !== null && run === null) {
       throw new BadInputError(
         `Stratifying by BAND needs current scores of model "${model}", and it has no successful run of an ACTIVE version; run scoring first, or stratify by TIER.`,

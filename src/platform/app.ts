@@ -76,6 +76,8 @@ export async function startApi(config: Config, log: Logger, connected: Pick<Conn
   await services.training.recoverAbandoned();
   await services.scoring.runner.recoverAbandoned();
   const http = await startHttpServer({ config, db: connected.db, services, log }, { host: config.host, port: config.port });
+  if (config.liveScoring.enabled) await services.liveScorer.start();
+  if (config.schedules.enabled) await services.jobs.start();
   let stopping: Promise<void> | undefined;
   return {
     url: http.url,
@@ -85,6 +87,8 @@ export async function startApi(config: Config, log: Logger, connected: Pick<Conn
     stop() {
       stopping ??= (async () => {
         await http.close();
+        await services.jobs.stop();
+        await services.liveScorer.stop();
         await services.training.stop();
         await connected.close();
       })();

@@ -3,6 +3,7 @@ import { AccountResolver } from "../../accounts/account.resolver";
 import { ApiKeyResolver } from "../../auth/api-key.resolver";
 import { ContactResolver } from "../../contacts/contact.resolver";
 import { IngestResolver } from "../../ingest/ingest.resolver";
+import { ScheduleResolver } from "../../jobs/schedule.resolver";
 import { BandKpiResolver } from "../../kpis/band-kpi.resolver";
 import { HoldoutResolver } from "../../kpis/holdout.resolver";
 import { AccountScoreResolver, ContactScoreResolver } from "../../scoring/score.resolver";
@@ -25,4 +26,5 @@ export const resolvers: NonEmptyArray<Function> = [
   HoldoutResolver,
   BandKpiResolver,
   TrainingResolver, TrainingRunResolver, WeightProposalResolver,
+  ScheduleResolver,
 ];
