@@ -264,8 +264,11 @@ function inputSteps(def: ModelDefinition, scope: Scope): EngineStep[] {
       runEvents = {
         p,
         sql: `SELECT e.account_id, e.contact_id, ${sums.join(", ")}
-            FROM engagement_events e
-            ${scope.scope ? `JOIN ${scope.scope.members} sm ON sm.account_id = e.account_id` : ""}
+            FROM ${scope.scope
+              // A few accounts: each one's window through the (account_id, occurred_at) index.
+              ? `${scope.scope.members} sm CROSS JOIN LATERAL (SELECT * FROM engagement_events e0 WHERE e0.account_id = sm.account_id
+                   AND e0.occurred_at <= ${p.add(T, "timestamptz")} AND e0.occurred_at >= ${p.add(minSince, "timestamptz")} OFFSET 0) e`
+              : "engagement_events e"}
             JOIN unnest(${p.add(types, "text[]")}, ${def.engagementRules.map((r) => p.add(types.map((t) => r.eventTypes.includes(t)), "boolean[]")).join(", ")})
                  AS m(type, ${ruleIdx.map((i) => `r${i}`).join(", ")}) ON m.type = e.type
            WHERE e.occurred_at <= ${p.add(T, "timestamptz")} AND e.occurred_at >= ${p.add(minSince, "timestamptz")}

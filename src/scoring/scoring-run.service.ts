@@ -74,6 +74,8 @@ export class ScoringRunService {
   /** Memory per sort/hash of the run's statements. */
   workMem = "256MB";
 
+  private readonly partitions = new Map<string, string>();
+
   constructor(private readonly db: Database, private readonly log: Logger) {}
 
   /** A FULL run (every account), or with `activate`, the activation run of a version. */
@@ -380,8 +382,16 @@ export class ScoringRunService {
     return result;
   }
 
+  /**
+   * A partition's kind ('p' partitioned, 'r' plain), null when it does not exist. Existing ones
+   * are remembered: months are never dropped, and retention drops only days long past, which
+   * no new run writes to (incremental runs look it up every few seconds).
+   */
   private async relkind(name: string): Promise<string | null> {
+    const known = this.partitions.get(name);
+    if (known) return known;
     const [found] = await this.db.query<{ kind: string | null }>("SELECT (SELECT relkind::text FROM pg_class WHERE oid = to_regclass($1)) AS kind", [name]);
+    if (found!.kind) this.partitions.set(name, found!.kind);
     return found!.kind;
   }
 
