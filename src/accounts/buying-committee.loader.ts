@@ -29,7 +29,9 @@ export function committeeByAccount(loaders: Loaders, modelName: string = DEFAULT
               (m.definition->'committee'->>'engagedThreshold')::float8 AS "engagedThreshold"
          FROM contacts c
          LEFT JOIN current_scores cur ON cur.model_id = $2::bigint AND cur.account_id = c.account_id
-         LEFT JOIN contact_scores cs ON cs.run_id = cur.run_id AND cs.as_of = cur.as_of AND cs.contact_id = c.id
+         -- One key look-up per contact (run, contact, as-of): the run is known only per account.
+         LEFT JOIN LATERAL (SELECT cs.engagement FROM contact_scores cs
+                             WHERE cs.run_id = cur.run_id AND cs.contact_id = c.id AND cs.as_of = cur.as_of LIMIT 1) cs ON true
          LEFT JOIN scoring_models m ON m.id = $2::bigint
         WHERE c.account_id = ANY($1::bigint[]) AND NOT c.is_internal
           AND (c.role IS NOT NULL OR COALESCE(cs.engagement, 0) > 0)

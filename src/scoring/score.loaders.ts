@@ -146,7 +146,7 @@ export function currentScoreByContact(loaders: Loaders, modelName: string = DEFA
       `SELECT s.contact_id::text AS "contactId", s.run_id::text AS "runId", s.as_of AS "asOf", s.total, s.fit, s.engagement, s.status, s.contributions
          FROM contacts c
          JOIN current_scores cur ON cur.model_id = $1 AND cur.account_id = c.account_id
-         JOIN contact_scores s ON s.run_id = cur.run_id AND s.as_of = cur.as_of AND s.contact_id = c.id
+         CROSS JOIN LATERAL (SELECT * FROM contact_scores s WHERE s.run_id = cur.run_id AND s.contact_id = c.id AND s.as_of = cur.as_of LIMIT 1) s
         WHERE c.id = ANY($2::bigint[])`, [run.modelId, ids]);
     const result = new Map<string, ContactScore | null>();
     for (const r of stored) {

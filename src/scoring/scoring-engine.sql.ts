@@ -27,7 +27,7 @@ export interface EngineRun {
    * the roll-up needs. Every other account is left alone; the arithmetic is the same as a
    * full run's, so the numbers are too.
    */
-  readonly scope?: { readonly accounts: string; readonly members: string } | null;
+  readonly scope?: { readonly accounts: string; readonly members: string; readonly few: boolean } | null;
   /**
    * How a transition's cause is decided when the version did not change: `"all"`, every account
    * had new facts (an incremental run scores only those); or the line whose `score_queue` rows
@@ -187,6 +187,9 @@ export function engineSteps(def: ModelDefinition, run: EngineRun): EngineStep[] 
     });
   }
 
+  // Reads look contact snapshots up by key in this partition: it needs statistics too.
+  if (tables.contacts !== "contact_scores") steps.push({ stage: "leads", params: [], sql: `ANALYZE ${tables.contacts}` });
+
   // 8. transitions ------------------------------------------------------------------------
   steps.push(transitionsStep(def, run, tables.accounts));
   return steps;
@@ -264,11 +267,13 @@ function inputSteps(def: ModelDefinition, scope: Scope): EngineStep[] {
       runEvents = {
         p,
         sql: `SELECT e.account_id, e.contact_id, ${sums.join(", ")}
-            FROM ${scope.scope
-              // A few accounts: each one's window through the (account_id, occurred_at) index.
-              ? `${scope.scope.members} sm CROSS JOIN LATERAL (SELECT * FROM engagement_events e0 WHERE e0.account_id = sm.account_id
-                   AND e0.occurred_at <= ${p.add(T, "timestamptz")} AND e0.occurred_at >= ${p.add(minSince, "timestamptz")} OFFSET 0) e`
-              : "engagement_events e"}
+            FROM ${!scope.scope ? "engagement_events e"
+              // A few accounts: each one's window through the (account_id, occurred_at) index;
+              // many: one scan of the window, as a full run does.
+              : scope.scope.few
+                ? `${scope.scope.members} sm CROSS JOIN LATERAL (SELECT * FROM engagement_events e0 WHERE e0.account_id = sm.account_id
+                     AND e0.occurred_at <= ${p.add(T, "timestamptz")} AND e0.occurred_at >= ${p.add(minSince, "timestamptz")} OFFSET 0) e`
+                : `engagement_events e JOIN ${scope.scope.members} sm ON sm.account_id = e.account_id`}
             JOIN unnest(${p.add(types, "text[]")}, ${def.engagementRules.map((r) => p.add(types.map((t) => r.eventTypes.includes(t)), "boolean[]")).join(", ")})
                  AS m(type, ${ruleIdx.map((i) => `r${i}`).join(", ")}) ON m.type = e.type
            WHERE e.occurred_at <= ${p.add(T, "timestamptz")} AND e.occurred_at >= ${p.add(minSince, "timestamptz")}

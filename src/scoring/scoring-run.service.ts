@@ -174,9 +174,8 @@ export class ScoringRunService {
       await client.query("SET LOCAL default_statistics_target = 10");
       await client.query("SET LOCAL maintenance_work_mem = '512MB'");
 
-      let scope: { accounts: string; members: string } | null = null;
+      let scope: { accounts: string; members: string; few: boolean } | null = null;
       if (kind === "INCREMENTAL") {
-        scope = { accounts: "_sc_scope", members: "_sc_scope_members" };
         await client.query(
           `CREATE TEMP TABLE _sc_scope ON COMMIT DROP AS
            SELECT DISTINCT q.account_id FROM score_queue q JOIN accounts a ON a.id = q.account_id WHERE q.line = $1`, [model.name]);
@@ -189,7 +188,10 @@ export class ScoringRunService {
           : "SELECT account_id FROM _sc_scope"}`);
         await client.query("ANALYZE _sc_scope");
         await client.query("ANALYZE _sc_scope_members");
-        const { rows: [scoped] } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM _sc_scope");
+        const { rows: [scoped] } = await client.query<{ n: number; accounts: number }>(
+          "SELECT (SELECT count(*) FROM _sc_scope_members)::int AS n, (SELECT reltuples FROM pg_class WHERE oid = 'accounts'::regclass)::float8 AS accounts");
+        // Up to a twentieth of the accounts, their events are looked up account by account.
+        scope = { accounts: "_sc_scope", members: "_sc_scope_members", few: scoped!.n <= Math.max(50, 0.05 * scoped!.accounts) };
         if (scoped!.n === 0) {
           // Another process's run took them, or only deleted accounts were queued.
           await client.query("DELETE FROM score_queue WHERE line = $1", [model.name]);
