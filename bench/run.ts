@@ -8,14 +8,15 @@ import { prepareBenchData } from "./data";
  *
  * BENCH_ACCOUNTS (100000), BENCH_CONNECTIONS ("16,64"), BENCH_SECONDS (60), BENCH_ONLY (a part of
  * scenario names, e.g. "account"),
- * BENCH_KEEP=true keeps the database for the next run (it is reused when its size matches).
+ * BENCH_KEEP=true keeps the database for the next run (it is reused when its size matches);
+ * BENCH_DATABASE names it (quorum_bench).
  */
 async function main(): Promise<void> {
   const accounts = Number(process.env.BENCH_ACCOUNTS ?? 100_000);
   const connections = (process.env.BENCH_CONNECTIONS ?? "16,64").split(",").map(Number);
   const seconds = Number(process.env.BENCH_SECONDS ?? 60);
   const keep = process.env.BENCH_KEEP !== "false";
-  const bench = await benchDatabase("quorum_bench", { reuse: true });
+  const bench = await benchDatabase(process.env.BENCH_DATABASE ?? "quorum_bench", { reuse: true });
   try {
     const prep = await prepareBenchData(bench.db, accounts);
     process.stdout.write(`data: ${prep.accounts} accounts, ${prep.contacts} contacts, ${prep.events} events, ${prep.deals} deals (${prep.note})\n`);

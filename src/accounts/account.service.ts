@@ -36,7 +36,7 @@ export class AccountService {
   /**
    * One page of accounts: filters and keyset ordering run in one statement (plus the current
    * run's lookup when the filter or order needs scores); the count runs only if `totalCount`
-   * is selected. Score order walks the run's `(run_id, total, account_id)` index, so a page
+   * is selected. Score order walks `current_scores`' `(model_id, total, account_id)` index, so a page
    * costs the same at 100 and at 100k accounts.
    */
   async list(loaders: Loaders, filter: AccountFilter = {}, order: AccountOrder | undefined, first: number | undefined, after: string | undefined): Promise<AccountConnection> {
@@ -52,11 +52,11 @@ export class AccountService {
     const p = new Params();
     const where = this.where(filter, p, run !== null, needsScores);
     const filterParams = [...p.values];
-    /** The run's snapshots (one partition); joined to an account by `s.account_id = a.id`. */
-    const runMatch = run ? `s.run_id = ${p.add(run.runId)} AND s.as_of = ${p.add(run.asOf)}` : "";
+    /** The version's current scores; joined to an account by `s.account_id = a.id`. */
+    const runMatch = run ? `s.model_id = ${p.add(run.modelId)}::bigint` : "";
     const runJoin = run ? `${runMatch} AND s.account_id = a.id` : "";
     const count = scoreFiltered && run
-      ? { sql: `SELECT count(*)::int AS n FROM accounts a JOIN account_scores s ON ${runJoin} WHERE ${where.join(" AND ")}`, params: [...p.values] }
+      ? { sql: `SELECT count(*)::int AS n FROM accounts a JOIN current_scores s ON ${runJoin} WHERE ${where.join(" AND ")}`, params: [...p.values] }
       : { sql: `SELECT count(*)::int AS n FROM accounts a ${where.length ? `WHERE ${where.join(" AND ")}` : ""}`, params: filterParams };
 
     const rows = orderField === AccountOrderField.SCORE && run
@@ -69,7 +69,7 @@ export class AccountService {
   /** Keyset page over one sort expression (the fallback for SCORE when no run exists: every key is the floor). */
   private pageByKey(p: Params, where: string[], runJoin: string, needsScores: boolean, key: { expr: string; cast: string },
     direction: SortDirection, limit: number, after: string | undefined): Promise<SortedRow[]> {
-    const scoreJoin = runJoin ? `LEFT JOIN account_scores s ON ${runJoin}` : needsScores ? "LEFT JOIN (SELECT NULL::real AS total) s ON false" : "";
+    const scoreJoin = runJoin ? `LEFT JOIN current_scores s ON ${runJoin}` : needsScores ? "LEFT JOIN (SELECT NULL::real AS total) s ON false" : "";
     const pageWhere = [...where];
     if (after) {
       const [sortValue, id] = decodeCursor(after, 2);
@@ -84,8 +84,8 @@ export class AccountService {
   }
 
   /**
-   * Score order as two sections, each an index walk: accounts the run scored, by (total, id),
-   * and accounts it did not (created since, sort key −1), by id. DESC reads scored then
+   * Score order as two sections, each an index walk: accounts with a current score, by (total,
+   * id), and accounts without (created since the last run, sort key −1), by id. DESC reads scored then
    * unscored, ASC the reverse; the second section is read only when the page reaches it.
    */
   private async pageByScore(p: Params, where: string[], runMatch: string, scoreFiltered: boolean,
@@ -120,14 +120,14 @@ export class AccountService {
       if (section === "scored") {
         if (cursor && !inUnscored) w.push(`(s.total, s.account_id) ${cmp} (${q.add(cursor.total)}::real, ${q.add(cursor.id)}::bigint)`);
         sql = `SELECT ${ACCOUNT_COLUMNS}, s.total::float8::text AS sort_key
-          FROM account_scores s JOIN accounts a ON a.id = s.account_id
+          FROM current_scores s JOIN accounts a ON a.id = s.account_id
           WHERE ${[runMatch, ...w].join(" AND ")}
           ORDER BY s.total ${direction}, s.account_id ${direction}`;
       } else {
         if (cursor && inUnscored) w.push(`a.id ${cmp} ${q.add(cursor.id)}::bigint`);
         sql = `SELECT ${ACCOUNT_COLUMNS}, '-1' AS sort_key
           FROM accounts a
-          WHERE NOT EXISTS (SELECT 1 FROM account_scores s WHERE ${runMatch} AND s.account_id = a.id) ${w.length ? `AND ${w.join(" AND ")}` : ""}
+          WHERE NOT EXISTS (SELECT 1 FROM current_scores s WHERE ${runMatch} AND s.account_id = a.id) ${w.length ? `AND ${w.join(" AND ")}` : ""}
           ORDER BY a.id ${direction}`;
       }
       rows.push(...await this.db.query<SortedRow>(`${sql} LIMIT ${q.add(limit + 1 - rows.length)}`, q.values));

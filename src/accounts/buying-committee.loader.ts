@@ -11,9 +11,10 @@ const FALLBACK_COMMITTEE = { requiredRoles: ["DECISION_MAKER", "CHAMPION", "TECH
 type MemberRow = Contact & { engagement: number; lastEngagedAt: Date | null; requiredRoles: string[] | null; engagedThreshold: number | null };
 
 /**
- * Buying committees of many accounts in one statement, as of the model line's current run:
- * each contact's engagement is its decayed engagement in that run's contact snapshot, and
- * the required roles and engaged threshold come from that run's model. Internal contacts are
+ * Buying committees of many accounts in one statement, as of each account's current score:
+ * each contact's engagement is its decayed engagement in the contact snapshot written with it
+ * (the run that wrote the account's current row), and the required roles and engaged
+ * threshold come from the line's ACTIVE version. Internal contacts are
  * never members.
  */
 export function committeeByAccount(loaders: Loaders, modelName: string = DEFAULT_MODEL_NAME) {
@@ -23,16 +24,19 @@ export function committeeByAccount(loaders: Loaders, modelName: string = DEFAULT
       `SELECT ${CONTACT_COLUMNS},
               COALESCE(cs.engagement, 0)::float8 AS engagement,
               (SELECT max(e.occurred_at) FROM engagement_events e
-                WHERE e.contact_id = c.id AND NOT e.is_bot AND ($3::timestamptz IS NULL OR e.occurred_at <= $3)) AS "lastEngagedAt",
+                WHERE e.contact_id = c.id AND NOT e.is_bot AND (cur.as_of IS NULL OR e.occurred_at <= cur.as_of)) AS "lastEngagedAt",
               ARRAY(SELECT jsonb_array_elements_text(m.definition->'committee'->'requiredRoles')) AS "requiredRoles",
               (m.definition->'committee'->>'engagedThreshold')::float8 AS "engagedThreshold"
          FROM contacts c
-         LEFT JOIN contact_scores cs ON cs.run_id = $2::bigint AND cs.as_of = $3::timestamptz AND cs.contact_id = c.id
-         LEFT JOIN scoring_models m ON m.id = $4::bigint
+         LEFT JOIN current_scores cur ON cur.model_id = $2::bigint AND cur.account_id = c.account_id
+         -- One key look-up per contact (run, contact, as-of): the run is known only per account.
+         LEFT JOIN LATERAL (SELECT cs.engagement FROM contact_scores cs
+                             WHERE cs.run_id = cur.run_id AND cs.contact_id = c.id AND cs.as_of = cur.as_of LIMIT 1) cs ON true
+         LEFT JOIN scoring_models m ON m.id = $2::bigint
         WHERE c.account_id = ANY($1::bigint[]) AND NOT c.is_internal
           AND (c.role IS NOT NULL OR COALESCE(cs.engagement, 0) > 0)
         ORDER BY COALESCE(cs.engagement, 0) DESC, c.id`,
-      [ids, run?.runId ?? null, run?.asOf ?? null, run?.modelId ?? null],
+      [ids, run?.modelId ?? null],
     );
     return groupBy(ids, rows, (r) => r.accountId!).map((members) => toCommittee(members));
   });

@@ -6,6 +6,7 @@ import { keysCommand } from "./keys.command";
 import { kpisCommand } from "./kpis.command";
 import { migrateCommand } from "./migrate.command";
 import { reportingCommand } from "./reporting.command";
+import { schedulesCommand } from "./schedules.command";
 import { schemaCommand } from "./schema.command";
 import { scoreCommand } from "./score.command";
 import { serveCommand } from "./serve.command";
@@ -26,4 +27,5 @@ export const commands: Record<string, Command> = {
   train: trainCommand,
   reporting: reportingCommand,
   status: statusCommand,
+  schedules: schedulesCommand,
 };

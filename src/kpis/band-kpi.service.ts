@@ -256,7 +256,7 @@ interface ChosenVersion {
 const VERSION_COLUMNS = `m.id::text AS id, m.name, m.version, m.status, m.definition,
   (SELECT json_build_object('id', r.id::text, 'asOf', r.as_of)
      FROM scoring_runs r
-    WHERE r.model_id = m.id AND r.status = 'SUCCEEDED' AND r.as_of <= $2
+    WHERE r.model_id = m.id AND r.status = 'SUCCEEDED' AND r.kind = 'FULL' AND r.as_of <= $2
     ORDER BY r.as_of DESC, r.id DESC LIMIT 1) AS run`;
 
 /**
@@ -353,7 +353,7 @@ async function distributionOverTime(client: PoolClient, name: string, from: Date
   const { rows: all } = await client.query<{ id: string; as_of: Date; version: number; band_counts: Count[] | null }>(
     `SELECT r.id::text AS id, r.as_of, m.version, r.band_counts
        FROM scoring_runs r JOIN scoring_models m ON m.id = r.model_id
-      WHERE m.name = $1 AND r.status = 'SUCCEEDED' AND r.as_of >= $2 AND r.as_of < $3
+      WHERE m.name = $1 AND r.status = 'SUCCEEDED' AND r.kind = 'FULL' AND r.as_of >= $2 AND r.as_of < $3
       ORDER BY r.as_of, r.id`, [name, from, to]);
   const runs = evenlySpaced(all, MAX_DISTRIBUTION_RUNS);
   const missing = runs.filter((r) => r.band_counts === null).map((r) => r.id);

@@ -90,7 +90,7 @@ export class HoldoutService {
     const reason = request.reason != null && request.reason.trim() !== "" ? request.reason : null;
     if (reason !== null && reason.length > 1000) throw new BadInputError("reason must be at most 1000 characters.", { field: "reason" });
     const model = stratifyBy === HoldoutStratifyBy.BAND ? (request.model ?? DEFAULT_MODEL_NAME) : null;
-    const run = model !== null ? await latestRun(this.db, model) : null;
+    const run = model !== null ? await latestRun(this.db, model, { fullOnly: true }) : null;
     if (model !== null && run === null) {
       throw new BadInputError(
         `Stratifying by BAND needs current scores of model "${model}", and it has no successful run of an ACTIVE version; run scoring first, or stratify by TIER.`,

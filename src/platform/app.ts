@@ -137,6 +137,8 @@ export async function startApi(config: Config, log: Logger, connected: Pick<Conn
   await connected.db.query("UPDATE outbox_settings SET max_body_bytes = $1", [config.webhooks.maxBodyBytes]);
   if (config.webhooks.deliver) await services.webhookDelivery.start();
   const http = await startHttpServer({ config, db: connected.db, services, log }, { host: config.host, port: config.port });
+  if (config.liveScoring.enabled) await services.liveScorer.start();
+  if (config.schedules.enabled) await services.jobs.start();
   let stopping: Promise<void> | undefined;
   return {
     url: http.url,
@@ -148,6 +150,8 @@ export async function startApi(config: Config, log: Logger, connected: Pick<Conn
         await http.close();
         await services.events.stop();
         await services.webhookDelivery.stop();
+        await services.jobs.stop();
+        await services.liveScorer.stop();
         await services.training.stop();
         await connected.close();
       })();

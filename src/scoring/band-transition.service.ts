@@ -26,6 +26,11 @@ export interface TransitionFilter {
 export class BandTransitionService {
   constructor(private readonly db: Database, private readonly config: Config) {}
 
+  /** The SLA breach sweep (see `sweepSlaBreaches`). */
+  sweep(): Promise<{ breached: number; met: number }> {
+    return sweepSlaBreaches(this.db);
+  }
+
   async list(filter: TransitionFilter, first: number | undefined, after: string | undefined): Promise<BandTransitionConnection> {
     const limit = pageSize(first, this.config.pageSize);
     if (Number.isNaN(filter.since.getTime())) throw new BadInputError("since is not a valid time.", { field: "since" });
@@ -51,7 +56,7 @@ export class BandTransitionService {
              WHEN ft.at IS NOT NULL AND ft.at <= t.sla_due_at THEN 'MET'
              WHEN ft.at IS NOT NULL OR now() > t.sla_due_at THEN 'BREACHED'
              ELSE 'PENDING' END AS "slaStatus",
-        t.is_holdout AS "isHoldout", t.run_id::text AS "runId", t.account_id::text AS "accountId", t.model_id::text AS "modelId"
+        t.is_holdout AS "isHoldout", t.cause, t.sla_breached_at AS "slaBreachedAt", t.run_id::text AS "runId", t.account_id::text AS "accountId", t.model_id::text AS "modelId"
       FROM band_transitions t
       LEFT JOIN LATERAL (
         SELECT min(e.occurred_at) AS at FROM engagement_events e
@@ -74,4 +79,30 @@ export class BandTransitionService {
     const page = toPage(rows, limit, after, (r) => encodeCursor([r.enteredAt.toISOString(), r.id]), (r) => r);
     return withLazyCount(page, () => this.db.query<{ n: number }>(countSql, countParams).then((r) => r[0]!.n));
   }
+}
+
+/**
+ * The SLA breach sweep: marks, once, each transition whose SLA due time has passed with no
+ * first sales touch in [entered, due] (`sla_breached_at`, the instant the sweep saw it); a
+ * transition touched in time gets its `first_touch_at` instead, so neither is looked at
+ * again. Returns how many were marked breached.
+ */
+export async function sweepSlaBreaches(db: Database): Promise<{ breached: number; met: number }> {
+  const rows = await db.query<{ breached: number; met: number }>(
+    `WITH due AS (
+       SELECT t.id, ft.at FROM band_transitions t
+       LEFT JOIN LATERAL (
+         SELECT min(e.occurred_at) AS at FROM engagement_events e
+          WHERE e.account_id = t.account_id AND e.type = 'sales_touch' AND NOT e.is_bot
+            AND e.occurred_at >= t.entered_at AND e.occurred_at <= t.sla_due_at) ft ON true
+        WHERE t.sla_due_at IS NOT NULL AND t.first_touch_at IS NULL AND t.sla_breached_at IS NULL AND t.sla_due_at < clock_timestamp()
+        FOR UPDATE OF t SKIP LOCKED
+     ), marked AS (
+       UPDATE band_transitions t
+          SET sla_breached_at = CASE WHEN d.at IS NULL THEN clock_timestamp() END, first_touch_at = d.at
+         FROM due d WHERE t.id = d.id
+       RETURNING d.at IS NULL AS breached
+     )
+     SELECT (count(*) FILTER (WHERE breached))::int AS breached, (count(*) FILTER (WHERE NOT breached))::int AS met FROM marked`);
+  return rows[0]!;
 }

@@ -11,6 +11,12 @@ registerEnumType(SlaStatus, {
   description: "MET: the first sales touch after entering came by the due time. BREACHED: it came later, or none came and the due time passed. PENDING: none yet, not due yet. NO_SLA: the transition carries no SLA.",
 });
 
+export enum TransitionCause { EVENTS = "EVENTS", DECAY = "DECAY", MODEL_CHANGE = "MODEL_CHANGE" }
+registerEnumType(TransitionCause, {
+  name: "TransitionCause",
+  description: "Why an account moved. EVENTS: facts of the account changed since its previous snapshot. DECAY: none did; time alone moved it (a full run re-based it). MODEL_CHANGE: its previous snapshot was of another version of the model line (an activation).",
+});
+
 @ObjectType({ description: "An account entering a band or a status, with the SLA that started." })
 export class BandTransition {
   @Field(() => ID) id!: string;
@@ -22,6 +28,8 @@ export class BandTransition {
   @Field(() => Date, { nullable: true }) slaDueAt!: Date | null;
   @Field(() => Date, { nullable: true, description: "The first sales_touch event on the account at or after enteredAt." }) firstTouchAt!: Date | null;
   @Field(() => SlaStatus) slaStatus!: SlaStatus;
+  @Field(() => Date, { nullable: true, description: "When the SLA sweep found the due time passed with no first touch (set once)." }) slaBreachedAt!: Date | null;
+  @Field(() => TransitionCause) cause!: TransitionCause;
   @Field(() => Boolean, { description: "Holdout accounts are scored but left alone by plays and routing." }) isHoldout!: boolean;
   @GlobalIdOf("ScoringRun")
   @Field(() => ID) runId!: string;

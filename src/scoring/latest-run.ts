@@ -11,19 +11,20 @@ export interface LatestRun {
 }
 
 /**
- * The run whose snapshots are an account's *current* score under a model line: the latest
- * (by as-of, then id) successful run of that line's ACTIVE version. Null when the line has
- * no active version or it was never run.
+ * The line's ACTIVE version and its latest successful run (the last one written). Accounts'
+ * current scores are in `current_scores` under `modelId`: each account's snapshot from the
+ * last run that scored it, full or incremental. Null when the line has no active version or
+ * it was never run. `fullOnly`: the latest FULL run (every account scored as of one instant).
  */
-export async function latestRun(db: Database, modelName: string = DEFAULT_MODEL_NAME): Promise<LatestRun | null> {
+export async function latestRun(db: Database, modelName: string = DEFAULT_MODEL_NAME, opts: { fullOnly?: boolean } = {}): Promise<LatestRun | null> {
   const rows = await db.prepared<{ run_id: string; model_id: string; as_of: Date }>(
     `SELECT r.id::text AS run_id, m.id::text AS model_id, r.as_of
        FROM scoring_models m
-       JOIN scoring_runs r ON r.model_id = m.id AND r.status = 'SUCCEEDED'
+       JOIN scoring_runs r ON r.model_id = m.id AND r.status = 'SUCCEEDED' AND (NOT $2 OR r.kind = 'FULL')
       WHERE m.name = $1 AND m.status = 'ACTIVE'
-      ORDER BY r.as_of DESC, r.id DESC
+      ORDER BY r.id DESC
       LIMIT 1`,
-    [modelName],
+    [modelName, opts.fullOnly === true],
   );
   const row = rows[0];
   return row ? { runId: row.run_id, modelId: row.model_id, asOf: row.as_of } : null;

@@ -74,16 +74,17 @@ async function withModels(loaders: Loaders, rows: readonly AccountScoreRow[]): P
 }
 
 /**
- * Accounts' current scores under a model line (the latest run of its ACTIVE version), in
- * three statements for any number of accounts: the run, the snapshots, the model.
+ * Accounts' current scores under a model line: each account's latest snapshot of its ACTIVE
+ * version, whichever run (full or incremental) wrote it, from `current_scores` — three
+ * statements for any number of accounts: the version, the rows, the model.
  */
 export function currentScoreByAccount(loaders: Loaders, modelName: string = DEFAULT_MODEL_NAME) {
   return loaders.get<string, AccountScore | null>("currentScoreByAccount", modelName, async (ids) => {
     const run = await latestRunLoader(loaders).load(modelName);
     if (!run) return ids.map(() => null);
     const rows = await loaders.db.prepared<AccountScoreRow>(
-      `SELECT ${ACCOUNT_SCORE_COLUMNS} FROM account_scores s
-        WHERE s.run_id = $1 AND s.as_of = $2 AND s.account_id = ANY($3::bigint[])`, [run.runId, run.asOf, ids]);
+      `SELECT ${ACCOUNT_SCORE_COLUMNS} FROM current_scores s
+        WHERE s.model_id = $1 AND s.account_id = ANY($2::bigint[])`, [run.modelId, ids]);
     const scores = await withModels(loaders, rows);
     return alignToKeys(ids, rows, (r) => r.accountId).map((r) => (r ? scores.get(r) ?? null : null));
   });
@@ -117,6 +118,8 @@ export function scoreHistoryByAccount(loaders: Loaders, args: HistoryArgs) {
 
 interface ContactScoreRow {
   contactId: string;
+  runId: string;
+  asOf: Date;
   total: number;
   fit: number;
   engagement: number;
@@ -125,9 +128,11 @@ interface ContactScoreRow {
 }
 
 /**
- * Contacts' current lead scores under a model line. Runs store contacts with counted
- * engagement only; for the others (not internal, not held) the score is computed here from
- * their fit alone, which is exactly what the run would have stored.
+ * Contacts' current lead scores under a model line: the snapshot written by the run that wrote
+ * the current score of the contact's account (a run scores an account's engaged contacts with
+ * it). Runs store contacts with counted engagement only; for the others (not internal, not
+ * held) the score is computed here from their fit alone, which is exactly what the run would
+ * have stored.
  */
 export function currentScoreByContact(loaders: Loaders, modelName: string = DEFAULT_MODEL_NAME) {
   return loaders.get<string, ContactScore | null>("currentScoreByContact", modelName, async (ids) => {
@@ -138,12 +143,15 @@ export function currentScoreByContact(loaders: Loaders, modelName: string = DEFA
     const def = model.definition;
     const base = { runId: run.runId, asOf: run.asOf, model: toScoringModel(model) };
     const stored = await loaders.db.prepared<ContactScoreRow>(
-      `SELECT s.contact_id::text AS "contactId", s.total, s.fit, s.engagement, s.status, s.contributions
-         FROM contact_scores s WHERE s.run_id = $1 AND s.as_of = $2 AND s.contact_id = ANY($3::bigint[])`, [run.runId, run.asOf, ids]);
+      `SELECT s.contact_id::text AS "contactId", s.run_id::text AS "runId", s.as_of AS "asOf", s.total, s.fit, s.engagement, s.status, s.contributions
+         FROM contacts c
+         JOIN current_scores cur ON cur.model_id = $1 AND cur.account_id = c.account_id
+         CROSS JOIN LATERAL (SELECT * FROM contact_scores s WHERE s.run_id = cur.run_id AND s.contact_id = c.id AND s.as_of = cur.as_of LIMIT 1) s
+        WHERE c.id = ANY($2::bigint[])`, [run.modelId, ids]);
     const result = new Map<string, ContactScore | null>();
     for (const r of stored) {
       result.set(r.contactId, {
-        ...base, total: r.total, fit: r.fit, engagement: r.engagement, status: r.status, stored: true,
+        ...base, runId: r.runId, asOf: r.asOf, total: r.total, fit: r.fit, engagement: r.engagement, status: r.status, stored: true,
         engaged: r.engagement > 0 && r.engagement >= def.committee.engagedThreshold,
         contributions: explain(def.leadCriteria, r.contributions),
       });
@@ -152,18 +160,18 @@ export function currentScoreByContact(loaders: Loaders, modelName: string = DEFA
     if (missing.length > 0) {
       const p = new SqlParams();
       const fit = fitExpressions(def.leadRules.fitRules, "contact", "c", p);
-      const rows = await loaders.db.query<{ id: string; skip: boolean; points: number[]; dq: boolean }>(
-        `SELECT c.id::text AS id, (c.is_internal OR c.account_id IS NULL) AS skip,
+      const rows = await loaders.db.query<{ id: string; skip: boolean; points: number[]; dq: boolean; runId: string | null; asOf: Date | null }>(
+        `SELECT c.id::text AS id, (c.is_internal OR c.account_id IS NULL) AS skip, s.run_id::text AS "runId", s.as_of AS "asOf",
                 ARRAY[${fit.points.join(", ")}]::float8[] AS points,
                 (${fit.disqualified} OR COALESCE(s.status = 'DISQUALIFIED', false)) AS dq
            FROM contacts c
-           LEFT JOIN account_scores s ON s.run_id = ${p.add(run.runId, "bigint")} AND s.as_of = ${p.add(run.asOf, "timestamptz")} AND s.account_id = c.account_id
+           LEFT JOIN current_scores s ON s.model_id = ${p.add(run.modelId, "bigint")} AND s.account_id = c.account_id
           WHERE c.id = ANY(${p.add(missing, "bigint[]")})`, p.values);
       for (const r of rows) {
         if (r.skip) continue;
         const score = fitOnlyLeadScore(def, r.points, r.dq);
         result.set(r.id, {
-          ...base, total: score.total, fit: score.fit, engagement: 0, status: score.status as LeadStatus, stored: false, engaged: false,
+          ...base, runId: r.runId ?? base.runId, asOf: r.asOf ?? base.asOf, total: score.total, fit: score.fit, engagement: 0, status: score.status as LeadStatus, stored: false, engaged: false,
           contributions: explain(def.leadCriteria, score.contributions),
         });
       }

@@ -69,12 +69,19 @@ export class BandCount {
   @Field(() => Int, { description: "Of them, holdout accounts." }) holdoutCount!: number;
 }
 
-@ObjectType({ description: "One scoring run: a snapshot of every account (and engaged contact) as of a time.", implements: Node })
+export enum RunKind { FULL = "FULL", INCREMENTAL = "INCREMENTAL" }
+registerEnumType(RunKind, {
+  name: "RunKind",
+  description: "FULL: every account (a scheduled or requested run, or an activation). INCREMENTAL: only the accounts whose facts changed since their last snapshot, scored seconds after ingest.",
+});
+
+@ObjectType({ description: "One scoring run: a snapshot of every account (FULL), or of the accounts ingest touched (INCREMENTAL), and their engaged contacts, as of a time.", implements: Node })
 export class ScoringRun {
   @Field(() => ID, { name: "rowId", description: "The database id (every id argument accepts it, or the global `id`)." }) id!: string;
+  @Field(() => RunKind) kind!: RunKind;
   @Field(() => Date) asOf!: Date;
   @Field(() => RunStatus) status!: RunStatus;
-  @Field(() => Int) accountsScored!: number;
+  @Field(() => Int, { description: "Accounts the run wrote a snapshot of: all of them, or for an INCREMENTAL run the touched ones." }) accountsScored!: number;
   @Field(() => Int) contactsScored!: number;
   @Field(() => Int, { description: "Band and status transitions recorded (only runs of the ACTIVE version record them)." }) transitions!: number;
   @Field(() => String, { nullable: true }) triggeredBy!: string | null;

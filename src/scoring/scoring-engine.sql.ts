@@ -14,8 +14,29 @@ export interface EngineRun {
   readonly runId: string;
   readonly modelId: string;
   readonly asOf: Date;
-  /** The model line's previous snapshot to compare bands and statuses with. */
-  readonly previous: { runId: string; asOf: Date } | null;
+  /**
+   * What transitions compare with: each account's own previous snapshot of the line, found in
+   * `current_scores` under `modelId` (the line's ACTIVE version when the run started — for an
+   * activation run the version being replaced), or in the history when that row is not older
+   * than this run (a backfill). Null: the line has no earlier snapshot.
+   */
+  readonly previous: { readonly modelId: string; readonly line: string } | null;
+  /**
+   * Only these accounts (an INCREMENTAL run): `accounts` is a table of `account_id`s to score,
+   * `members` the same accounts plus, when the model rolls up, their descendants, whose events
+   * the roll-up needs. Every other account is left alone; the arithmetic is the same as a
+   * full run's, so the numbers are too.
+   */
+  readonly scope?: { readonly accounts: string; readonly members: string; readonly few: boolean } | null;
+  /**
+   * How a transition's cause is decided when the version did not change: `"all"`, every account
+   * had new facts (an incremental run scores only those); or the line whose `score_queue` rows
+   * still pending mark the accounts with facts newer than their previous snapshot (EVENTS);
+   * the others moved by time alone (DECAY).
+   */
+  readonly touched?: "all" | { readonly line: string };
+  /** The activation run of a version: every transition's cause is MODEL_CHANGE. */
+  readonly activation?: boolean;
   /**
    * Where the snapshots go: the run's own partitions (created and attached by the caller), or
    * by default the partitioned `account_scores` / `contact_scores` themselves.
@@ -48,7 +69,7 @@ export interface EngineTargets {
 export const TARGET_SCORES_TABLE = "_sc_target_scores";
 
 /** Which facts a pass sees: every account as of T (a run), or each target row as of its own as-of. */
-type Scope = { readonly kind: "run"; readonly asOf: Date } | { readonly kind: "targets"; readonly table: string };
+type Scope = { readonly kind: "run"; readonly asOf: Date; readonly scope?: EngineRun["scope"] } | { readonly kind: "targets"; readonly table: string };
 
 const MS_PER_DAY = 86_400_000;
 const SECONDS_PER_DAY = 86_400;
@@ -83,13 +104,13 @@ export function engineSteps(def: ModelDefinition, run: EngineRun): EngineStep[] 
   const T = run.asOf;
   const R = def.engagementRules.length;
   const ruleIdx = [...Array(R).keys()];
-  const steps = inputSteps(def, { kind: "run", asOf: T });
+  const steps = inputSteps(def, { kind: "run", asOf: T, scope: run.scope ?? null });
   const tables = run.tables ?? { accounts: "account_scores", contacts: "contact_scores" };
 
   // 6. account scores ---------------------------------------------------------------------
   {
     const p = new SqlParams();
-    const s = scoreLayers(def, { kind: "run", asOf: T }, p);
+    const s = scoreLayers(def, { kind: "run", asOf: T, scope: run.scope ?? null }, p);
     steps.push({
       stage: "scores",
       counts: "accounts",
@@ -157,13 +178,17 @@ export function engineSteps(def: ModelDefinition, run: EngineRun): EngineStep[] 
                                CASE WHEN ct.e_pos - ct.e_neg > 100 THEN (100 + ct.e_neg) / ct.e_pos ELSE 1 END AS E_kp,
                                CASE WHEN ct.e_pos - ct.e_neg < 0 THEN ct.e_pos / ct.e_neg ELSE 1 END AS E_kn
                           FROM (SELECT contact_id, contact_account_id AS account_id, profile_hash, engagement, e_pos, e_neg${ruleIdx.map((i) => `, c${i}`).join("")}
-                                  FROM _sc_ct WHERE contact_id IS NOT NULL) ct
+                                  FROM _sc_ct WHERE contact_id IS NOT NULL
+                                  ${run.scope ? `AND contact_account_id IN (SELECT account_id FROM ${run.scope.accounts})` : ""}) ct
                           JOIN _sc_pf pf ON pf.profile_hash = ct.profile_hash
                           LEFT JOIN (SELECT account_id FROM ${tables.accounts} WHERE run_id = ${runId} AND as_of = ${asOf} AND status = 'DISQUALIFIED') s
                             ON s.account_id = ct.account_id
                         OFFSET 0) l OFFSET 0) x`,
     });
   }
+
+  // Reads look contact snapshots up by key in this partition: it needs statistics too.
+  if (tables.contacts !== "contact_scores") steps.push({ stage: "leads", params: [], sql: `ANALYZE ${tables.contacts}` });
 
   // 8. transitions ------------------------------------------------------------------------
   steps.push(transitionsStep(def, run, tables.accounts));
@@ -242,7 +267,13 @@ function inputSteps(def: ModelDefinition, scope: Scope): EngineStep[] {
       runEvents = {
         p,
         sql: `SELECT e.account_id, e.contact_id, ${sums.join(", ")}
-            FROM engagement_events e
+            FROM ${!scope.scope ? "engagement_events e"
+              // A few accounts: each one's window through the (account_id, occurred_at) index;
+              // many: one scan of the window, as a full run does.
+              : scope.scope.few
+                ? `${scope.scope.members} sm CROSS JOIN LATERAL (SELECT * FROM engagement_events e0 WHERE e0.account_id = sm.account_id
+                     AND e0.occurred_at <= ${p.add(T, "timestamptz")} AND e0.occurred_at >= ${p.add(minSince, "timestamptz")} OFFSET 0) e`
+                : `engagement_events e JOIN ${scope.scope.members} sm ON sm.account_id = e.account_id`}
             JOIN unnest(${p.add(types, "text[]")}, ${def.engagementRules.map((r) => p.add(types.map((t) => r.eventTypes.includes(t)), "boolean[]")).join(", ")})
                  AS m(type, ${ruleIdx.map((i) => `r${i}`).join(", ")}) ON m.type = e.type
            WHERE e.occurred_at <= ${p.add(T, "timestamptz")} AND e.occurred_at >= ${p.add(minSince, "timestamptz")}
@@ -290,12 +321,13 @@ function inputSteps(def: ModelDefinition, scope: Scope): EngineStep[] {
     // A run joins most contacts, so the few columns it needs are computed first and hashed narrow.
     const capped = ruleIdx.map((i) => `${capSql(`(v.s${i} * v.k)`, def.engagementRules[i]!.capPerContact, p)} AS c${i}`);
     const contactCols = `c.role, c.account_id AS contact_account_id, ${multiplierSql(def, "c", p)} AS k, ${PROFILE_HASH} AS profile_hash`;
-    const joined = runEvents
+    const scoped = scope.kind === "run" && !!scope.scope;
+    const joined = runEvents && !scoped
       ? `SELECT v.*, c.role, c.contact_account_id, COALESCE(c.k, 1) AS k, c.profile_hash
            FROM (${runEvents.sql}) v
            LEFT JOIN (SELECT c.id, c.is_internal, ${contactCols} FROM contacts c OFFSET 0) c ON c.id = v.contact_id`
       : `SELECT v.*, ${contactCols}
-           FROM _sc_ev v
+           FROM ${runEvents ? `(${runEvents.sql})` : "_sc_ev"} v
            LEFT JOIN contacts c ON c.id = v.contact_id`;
     const inner = `SELECT ${tk ? "v.target_id, " : ""}v.account_id, v.contact_id, v.role, v.contact_account_id, v.profile_hash${ruleIdx.map((i) => `, ${capped[i]}`).join("")}
                  FROM (${joined} WHERE NOT COALESCE(c.is_internal, false) OFFSET 0) v`;
@@ -366,6 +398,7 @@ function inputSteps(def: ModelDefinition, scope: Scope): EngineStep[] {
         sql: `CREATE TEMP TABLE _sc_in ON COMMIT DROP AS
           SELECT i.account_id, ${sums.join(", ")}
             FROM intent_signals i
+            ${scope.scope ? `JOIN ${scope.scope.accounts} sa ON sa.account_id = i.account_id` : ""}
             JOIN unnest(${p.add(rows.map((r) => r.topic), "text[]")}, ${p.add(rows.map((r) => r.rule), "int[]")}, ${p.add(rows.map((r) => r.points), "float8[]")},
                         ${p.add(rows.map((r) => r.rate), "float8[]")}, ${p.add(rows.map((r) => r.since), "timestamptz[]")}) AS r(topic, rule, points, rate, since)
               ON r.topic = lower(i.topic)
@@ -473,7 +506,8 @@ function scoreLayers(def: ModelDefinition, scope: Scope, p: SqlParams) {
       WHEN total >= ${p.add(t.sqa, "float8")} AND fit >= ${p.add(t.minFit, "float8")} AND engaged_contacts >= ${p.add(t.minEngagedContacts, "int")} THEN 'SQA'
       WHEN total >= ${p.add(t.mqa, "float8")} AND fit >= ${p.add(t.minFit, "float8")} THEN 'MQA'
       WHEN total >= ${p.add(t.nurture, "float8")} THEN 'NURTURE' ELSE 'UNQUALIFIED' END`;
-  const accounts = fitSource("accounts", "a", fit.lowered);
+  const scoped = scope.kind === "run" && scope.scope ? scope.scope.accounts : null;
+  const accounts = fitSource(scoped ? `(SELECT * FROM accounts WHERE id IN (SELECT account_id FROM ${scoped}))` : "accounts", "a", fit.lowered);
   const from = scope.kind === "run"
     ? `FROM ${accounts} LEFT JOIN _sc_acc g ON g.account_id = a.id`
     : `FROM ${scope.table} t JOIN ${accounts} ON a.id = t.account_id LEFT JOIN _sc_acc g ON g.target_id = t.target_id`;
@@ -603,10 +637,12 @@ function targetRollupSql(mode: "SUM" | "MAX", R: number, table: string): string 
 const STATUS_RANK = "CASE %s WHEN 'DISQUALIFIED' THEN 0 WHEN 'UNQUALIFIED' THEN 1 WHEN 'NURTURE' THEN 2 WHEN 'MQA' THEN 3 WHEN 'SQA' THEN 4 END";
 
 /**
- * Band and status transitions against the line's previous snapshot. An account without one
- * counts as having been in the lowest band and UNQUALIFIED. Moving up into a band with an SLA,
- * or up into MQA or SQA, starts that band's SLA clock at the run's as-of; moving down records
- * the transition without an SLA.
+ * Band and status transitions, each account against its own previous snapshot of the line
+ * (see `EngineRun.previous`). An account without one counts as having been in the lowest band
+ * and UNQUALIFIED. Moving up into a band with an SLA, or up into MQA or SQA, starts that band's
+ * SLA clock at the run's as-of; moving down records the transition without an SLA. The cause:
+ * MODEL_CHANGE when the previous snapshot is of another version, EVENTS when the account had
+ * facts newer than it (`EngineRun.touched`), else DECAY (time alone moved it).
  */
 function transitionsStep(def: ModelDefinition, run: EngineRun, accounts: string): EngineStep {
   const p = new SqlParams();
@@ -614,21 +650,48 @@ function transitionsStep(def: ModelDefinition, run: EngineRun, accounts: string)
   const slas = p.add(def.bands.map((b) => b.slaHours), "int[]");
   const runId = p.add(run.runId, "bigint");
   const asOf = p.add(run.asOf, "timestamptz");
-  const prevJoin = run.previous
-    ? `LEFT JOIN account_scores prev ON prev.run_id = ${p.add(run.previous.runId, "bigint")} AND prev.as_of = ${p.add(run.previous.asOf, "timestamptz")} AND prev.account_id = cur.account_id`
-    : "LEFT JOIN (SELECT NULL::bigint AS account_id, NULL::text AS band, NULL::text AS status) prev ON false";
+  const modelId = p.add(run.modelId, "bigint");
+  let prevJoin = "LEFT JOIN (SELECT NULL::bigint AS account_id, NULL::bigint AS model_id, NULL::text AS band, NULL::text AS status) prev ON false";
+  if (run.previous) {
+    const prevModel = p.add(run.previous.modelId, "bigint");
+    const line = p.add(run.previous.line, "text");
+    // The current row is the previous snapshot unless there is none (a new account, a version
+    // activated before current scores existed) or it is not older than this run (a backfill as
+    // of an earlier instant): then the history has it, looked up for those accounts only.
+    const usePc = `(pc.account_id IS NOT NULL AND (pc.as_of, pc.run_id) < (${asOf}, ${runId}))`;
+    prevJoin = `LEFT JOIN LATERAL (
+        SELECT CASE WHEN ${usePc} THEN pc.account_id ELSE ph.account_id END AS account_id,
+               CASE WHEN ${usePc} THEN pc.model_id ELSE ph.model_id END AS model_id,
+               CASE WHEN ${usePc} THEN pc.band ELSE ph.band END AS band,
+               CASE WHEN ${usePc} THEN pc.status ELSE ph.status END AS status
+          FROM (SELECT 1) one
+          LEFT JOIN current_scores pc ON pc.model_id = ${prevModel} AND pc.account_id = cur.account_id
+          LEFT JOIN LATERAL (
+            SELECT h.account_id, h.model_id, h.band, h.status FROM account_scores h
+              JOIN scoring_runs r ON r.id = h.run_id AND r.status = 'SUCCEEDED' AND r.model_status = 'ACTIVE'
+             WHERE NOT ${usePc}
+               AND h.account_id = cur.account_id AND (h.as_of, h.run_id) < (${asOf}, ${runId})
+               AND h.model_id IN (SELECT id FROM scoring_models WHERE name = ${line})
+             ORDER BY h.as_of DESC, h.run_id DESC LIMIT 1) ph ON true) prev ON true`;
+  }
+  const touched = !run.touched || run.touched === "all"
+    ? "true"
+    : `EXISTS (SELECT 1 FROM score_queue q WHERE q.line = ${p.add(run.touched.line, "text")} AND q.account_id = c.account_id)`;
   // Usually few accounts change: only they are expanded into BAND and STATUS rows, and only
   // their holdout flags are looked up (by key, not by joining every account).
   return {
     stage: "transitions",
     counts: "transitions",
     params: p.values,
-    sql: `INSERT INTO band_transitions (account_id, model_id, run_id, kind, from_value, to_value, entered_at, sla_hours, sla_due_at, is_holdout)
-      SELECT x.account_id, ${p.add(run.modelId, "bigint")}, ${runId}, kind, from_value, to_value, ${asOf}, sla, ${asOf} + sla * interval '1 hour', a.is_holdout
+    sql: `INSERT INTO band_transitions (account_id, model_id, run_id, kind, from_value, to_value, entered_at, sla_hours, sla_due_at, is_holdout, cause)
+      SELECT x.account_id, ${modelId}, ${runId}, kind, from_value, to_value, ${asOf}, sla, ${asOf} + sla * interval '1 hour', a.is_holdout, cause
         FROM (
           SELECT c.account_id, t.kind, t.from_value, t.to_value,
-                 CASE WHEN t.up THEN (${slas})[array_position(${names}, c.band)] END AS sla
-            FROM (SELECT cur.account_id, cur.band, cur.status, prev.account_id IS NOT NULL AS had, prev.band AS prev_band, prev.status AS prev_status
+                 CASE WHEN t.up THEN (${slas})[array_position(${names}, c.band)] END AS sla,
+                 CASE WHEN ${run.activation ? "true" : "false"} OR (c.prev_model IS NOT NULL AND c.prev_model <> ${modelId}) THEN 'MODEL_CHANGE'
+                      WHEN ${touched} THEN 'EVENTS' ELSE 'DECAY' END AS cause
+            FROM (SELECT cur.account_id, cur.band, cur.status, prev.account_id IS NOT NULL AS had, prev.band AS prev_band, prev.status AS prev_status,
+                         prev.model_id AS prev_model
                     FROM ${accounts} cur
                     ${prevJoin}
                    WHERE cur.run_id = ${runId} AND cur.as_of = ${asOf}
@@ -646,5 +709,23 @@ function transitionsStep(def: ModelDefinition, run: EngineRun, accounts: string)
            WHERE t.changed
           OFFSET 0) x
         JOIN LATERAL (SELECT a.is_holdout FROM accounts a WHERE a.id = x.account_id OFFSET 0) a ON true`,
+  };
+}
+
+/**
+ * Brings `current_scores` up to date with the run's snapshots: what the latest run said about
+ * an account is its current score (runs are serialised, so run ids are their order), as the
+ * latest run was before incremental runs existed.
+ */
+export function currentScoresStep(run: Pick<EngineRun, "runId" | "asOf">, accounts: string): EngineStep {
+  const cols = "model_id, account_id, run_id, as_of, total, fit, engagement, intent, committee, band, grade, status, engaged_contacts, contributions";
+  const set = cols.split(", ").filter((c) => c !== "model_id" && c !== "account_id").map((c) => `${c} = EXCLUDED.${c}`).join(", ");
+  return {
+    stage: "current",
+    params: [run.runId, run.asOf],
+    sql: `INSERT INTO current_scores AS cs (${cols})
+      SELECT ${cols} FROM ${accounts} WHERE run_id = $1 AND as_of = $2
+      ON CONFLICT (model_id, account_id) DO UPDATE SET ${set}
+      WHERE cs.run_id < EXCLUDED.run_id`,
   };
 }

@@ -6,6 +6,7 @@ import { decodeId } from "../platform/graphql/global-id";
 import { DEFAULT_MODEL_NAME } from "./latest-run";
 import { normaliseModelInput, type ScoringModelInputData } from "./model-validation";
 import { MODEL_COLUMNS, type ModelRow, type ModelStatus } from "./model.types";
+import type { ScoringRunService } from "./scoring-run.service";
 
 /**
  * Scoring models as named lines of immutable versions: a new definition is always a new
@@ -13,7 +14,12 @@ import { MODEL_COLUMNS, type ModelRow, type ModelStatus } from "./model.types";
  * RETIRED version is the rollback. Versions are never edited in place.
  */
 export class ScoringModelService {
-  constructor(private readonly db: Database, private readonly eventTypes: readonly string[], private readonly gate: CouncilGate) {}
+  constructor(
+    private readonly db: Database,
+    private readonly eventTypes: readonly string[],
+    private readonly gate: CouncilGate,
+    private readonly runner?: ScoringRunService,
+  ) {}
 
   async list(status?: ModelStatus | null, name?: string | null): Promise<ModelRow[]> {
     return this.db.query<ModelRow>(
@@ -57,29 +63,56 @@ export class ScoringModelService {
   }
 
   /**
-   * Makes a version the ACTIVE one of its line and retires the previous ACTIVE version.
-   * Activating the ACTIVE version changes nothing. The council's gate (`CouncilGate`) decides,
-   * under the line lock and in this transaction, whether the version may go live (an approved
-   * proposal, a rollback, or an ADMIN's break-glass) and records the change.
+   * Makes a version the ACTIVE one of its line and retires the previous ACTIVE version, without
+   * ever blanking a dashboard: the version's first FULL run is scored first, and the line is
+   * switched inside that run's transaction, so reads serve the previous version (its current
+   * scores and distribution) until the new one's scores commit with the switch. Its transitions
+   * are against each account's snapshot of the previous version (cause MODEL_CHANGE).
+   * The council's gate (`CouncilGate`) decides, under the line lock and in that same
+   * transaction, whether the version may go live (an approved proposal, a rollback, or an
+   * ADMIN's break-glass) and records the change in `model_changes`.
+   * Activating the ACTIVE version changes nothing. Returns the version, ACTIVE, after commit.
    */
   async activate(idArg: string, request: ActivationRequest): Promise<ModelRow> {
     const id = decodeId(idArg, "ScoringModel");
-    if (id === null) throw new NotFoundError("Scoring model", idArg);
-    return this.db.tx(async (client) => {
-      const found = await client.query<{ name: string }>("SELECT name FROM scoring_models WHERE id = $1", [id]);
-      if (found.rowCount === 0) throw new NotFoundError("Scoring model", id);
-      await lockLine(client, found.rows[0]!.name);
-      const { rows } = await client.query<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM scoring_models m WHERE m.id = $1 FOR UPDATE`, [id]);
-      const model = rows[0]!;
-      if (model.status === "ACTIVE") return model;
+    const model = id === null ? null : await this.byId(id);
+    if (!model) throw new NotFoundError("Scoring model", idArg);
+    if (model.status === "ACTIVE") return model;
+    // Asked once before scoring, so a refused activation costs no run: that transaction is
+    // rolled back (no audit row). The answer that counts is the one in the run's transaction.
+    await this.db.tx(async (client) => {
+      await lockLine(client, model.name);
       await this.gate.authorise(client, model, request);
-      await client.query("UPDATE scoring_models SET status = 'RETIRED', retired_at = now() WHERE name = $1 AND status = 'ACTIVE'", [model.name]);
-      const updated = await client.query<ModelRow>(
-        `UPDATE scoring_models m SET status = 'ACTIVE', activated_at = now(), retired_at = NULL WHERE m.id = $1 RETURNING ${MODEL_COLUMNS}`, [id]);
-      return updated.rows[0]!;
+      throw GATE_PREVIEW;
+    }).catch((err: unknown) => { if (err !== GATE_PREVIEW) throw err; });
+    if (!this.runner) throw new Error("activation needs the scoring runner");
+    await this.runner.run({
+      modelId: model.id,
+      triggeredBy: request.principal?.name ?? "activation",
+      activate: (client, scored) => this.switchLine(client, scored, request),
     });
+    return (await this.byId(model.id))!;
+  }
+
+  /**
+   * The activating transaction's switch, run after the new version's snapshots are written and
+   * before they commit: the line is locked, the council's gate decides and records, the previous
+   * ACTIVE version is retired and this one made ACTIVE — all or nothing with the run.
+   */
+  private async switchLine(client: PoolClient, scored: ModelRow, request: ActivationRequest): Promise<void> {
+    await lockLine(client, scored.name);
+    const { rows } = await client.query<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM scoring_models m WHERE m.id = $1 FOR UPDATE`, [scored.id]);
+    const model = rows[0]!;
+    if (model.status === "ACTIVE") return;
+    await this.gate.authorise(client, model, request);
+    await client.query("UPDATE scoring_models SET status = 'RETIRED', retired_at = now() WHERE name = $1 AND status = 'ACTIVE' AND id <> $2", [model.name, model.id]);
+    await client.query("UPDATE scoring_models SET status = 'ACTIVE', activated_at = now(), retired_at = NULL WHERE id = $1", [model.id]);
   }
 }
+
+/** Thrown to roll back the gate's preview transaction in `activate`. */
+const GATE_PREVIEW = Symbol("gate preview");
+
 
 /** Serialises version numbering and activation within one model line. */
 export async function lockLine(client: PoolClient, name: string): Promise<void> {

@@ -7,7 +7,7 @@ import type { RequestContext } from "../platform/graphql/context";
 import { BandTransition, BandTransitionConnection, SlaStatus, TransitionKind } from "./band-transition.type";
 import { DEFAULT_MODEL_NAME } from "./latest-run";
 import { modelById } from "./score.loaders";
-import { BandCount, RunStatus, ScoringRun, ScoringRunConnection } from "./score.type";
+import { BandCount, RunKind, RunStatus, ScoringRun, ScoringRunConnection } from "./score.type";
 import { ModelStatus, ScoringModel, toScoringModel } from "./scoring-model.type";
 import { ScoringModelInput } from "./scoring-model.input";
 import { bandCounts } from "./scoring.service";
@@ -19,6 +19,7 @@ class ScoringRunsArgs {
   @Field(() => String, { nullable: true }) after?: string;
   @Field(() => ID, { nullable: true, description: "Only runs of this model version." }) modelId?: string;
   @Field(() => RunStatus, { nullable: true }) status?: RunStatus;
+  @Field(() => RunKind, { nullable: true, description: "Only FULL or only INCREMENTAL runs." }) kind?: RunKind;
 }
 
 @ArgsType()
@@ -76,7 +77,7 @@ export class ScoringResolver {
   @Authorized(Permission.READ)
   @Query(() => ScoringRunConnection, { description: "Scoring runs, newest first." })
   scoringRuns(@Args(() => ScoringRunsArgs) args: ScoringRunsArgs, @Ctx() ctx: RequestContext): Promise<ScoringRunConnection> {
-    return ctx.services.scoring.runs(args.first, args.after, { modelId: args.modelId, status: args.status });
+    return ctx.services.scoring.runs(args.first, args.after, { modelId: args.modelId, status: args.status, kind: args.kind });
   }
 
   @Authorized(Permission.READ)
@@ -120,7 +121,7 @@ export class ScoringResolver {
 
   @Authorized(Permission.REVIEW)
   @Mutation(() => ScoringModel, {
-    description: "Makes a version its line's ACTIVE one and retires the previous. A DRAFT needs an APPROVED proposal (the council's gate); re-activating a version that was ACTIVE before is a rollback (COUNCIL); an ADMIN may bypass the gate with override: \"<reason>\" (recorded as BREAK_GLASS). Every activation is in modelChanges.",
+    description: "Makes a version its line's ACTIVE one and retires the previous. A DRAFT needs an APPROVED proposal (the council's gate); re-activating a version that was ACTIVE before is a rollback (COUNCIL); an ADMIN may bypass the gate with override: \"<reason>\" (recorded as BREAK_GLASS). Every activation is in modelChanges. Scores every account with the version first and switches when that run commits (reads serve the previous version until then); returns after the commit.",
   })
   async activateScoringModel(
     @Arg("id", () => ID) id: string,

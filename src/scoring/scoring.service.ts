@@ -7,9 +7,9 @@ import { decodeId, optionalRowId } from "../platform/graphql/global-id";
 import { DEFAULT_MODEL_NAME } from "./latest-run";
 import type { ModelDefinition } from "./model.types";
 import type { RunOptions, RunSummary, ScoringRunService, StoredBandCount } from "./scoring-run.service";
-import type { BandCount, RunStatus, ScoringRun, ScoringRunConnection } from "./score.type";
+import type { BandCount, RunKind, RunStatus, ScoringRun, ScoringRunConnection } from "./score.type";
 
-const RUN_COLUMNS = `r.id::text AS id, r.model_id::text AS "modelId", r.as_of AS "asOf", r.status, r.accounts_scored AS "accountsScored",
+const RUN_COLUMNS = `r.id::text AS id, r.kind, r.model_id::text AS "modelId", r.as_of AS "asOf", r.status, r.accounts_scored AS "accountsScored",
   r.contacts_scored AS "contactsScored", r.transitions, r.triggered_by AS "triggeredBy", r.error, r.started_at AS "startedAt",
   r.finished_at AS "finishedAt", extract(epoch FROM r.finished_at - r.started_at)::float8 AS seconds, r.band_counts AS "bandCounts"`;
 
@@ -40,25 +40,26 @@ export class ScoringService {
   }
 
   /** Runs, newest first. */
-  async runs(first: number | undefined, after: string | undefined, filter: { modelId?: string | null; status?: RunStatus | null } = {}): Promise<ScoringRunConnection> {
+  async runs(first: number | undefined, after: string | undefined, filter: { modelId?: string | null; status?: RunStatus | null; kind?: RunKind | null } = {}): Promise<ScoringRunConnection> {
     const limit = pageSize(first, this.config.pageSize);
     const modelId = optionalRowId(filter.modelId, "ScoringModel", "modelId");
-    const where = "($1::bigint IS NULL OR r.model_id = $1) AND ($2::text IS NULL OR r.status = $2)";
-    const params: unknown[] = [modelId, filter.status ?? null];
+    const where = "($1::bigint IS NULL OR r.model_id = $1) AND ($2::text IS NULL OR r.status = $2) AND ($3::text IS NULL OR r.kind = $3)";
+    const params: unknown[] = [modelId, filter.status ?? null, filter.kind ?? null];
     const before = after ? String(decodeCursor(after, 1)[0]) : null;
     if (before !== null && !isRowId(before)) throw new BadInputError("The cursor is not valid for this list; pass an endCursor from the same query.", { field: "after" });
     const rows = await this.withoutAbandoned(() => this.db.query<ScoringRun>(
-      `SELECT ${RUN_COLUMNS} FROM scoring_runs r WHERE ${where} AND ($3::bigint IS NULL OR r.id < $3) ORDER BY r.id DESC LIMIT $4`,
+      `SELECT ${RUN_COLUMNS} FROM scoring_runs r WHERE ${where} AND ($4::bigint IS NULL OR r.id < $4) ORDER BY r.id DESC LIMIT $5`,
       [...params, before, limit + 1]));
     const page = toPage(rows, limit, after, (r) => encodeCursor([r.id]), (r) => r);
     return withLazyCount(page, () => this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM scoring_runs r WHERE ${where}`, params).then((r) => r[0]!.n));
   }
 
   /**
-   * Accounts per band in one run, highest band first, empty bands included. The run: the
-   * latest successful run of model version `modelId`, or else of the ACTIVE version of the
-   * line `modelName` ("default"), with as-of at or before `asOf` when given. Empty when there
-   * is no such run.
+   * Accounts per band, highest band first, empty bands included, from one run's stored
+   * counts: of model version `modelId`, or else of the ACTIVE version of the line `modelName`
+   * ("default"); the latest successful run written (now: an incremental run stores the counts
+   * of every account's current score), or with `asOf` the latest as of at or before it. Empty
+   * when there is no such run.
    */
   async distribution(modelIdArg: string | null, asOf: Date | null, modelName: string = DEFAULT_MODEL_NAME): Promise<BandCount[]> {
     const modelId = optionalRowId(modelIdArg, "ScoringModel", "modelId");
@@ -68,8 +69,8 @@ export class ScoringService {
          FROM scoring_models m
          JOIN scoring_runs r ON r.model_id = m.id AND r.status = 'SUCCEEDED'
         WHERE (CASE WHEN $1::bigint IS NOT NULL THEN m.id = $1 ELSE m.name = $2 AND m.status = 'ACTIVE' END)
-          AND ($3::timestamptz IS NULL OR r.as_of <= $3)
-        ORDER BY r.as_of DESC, r.id DESC LIMIT 1`, [modelId, modelName, asOf]);
+          ${asOf === null ? "" : "AND r.as_of <= $3"}
+        ORDER BY ${asOf === null ? "r.id DESC" : "r.as_of DESC, r.id DESC"} LIMIT 1`, asOf === null ? [modelId, modelName] : [modelId, modelName, asOf]);
     const row = rows[0];
     return row ? bandCounts(row.definition, row.band_counts ?? []) : [];
   }

@@ -1,6 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { PageInfo } from "../platform/graphql/connection";
 import { JSONObject } from "../platform/graphql/scalars";
+import { TransitionCause } from "../scoring/band-transition.type";
 
 /** What happened, as webhooks and subscriptions name it (DESIGN §8). */
 export enum QuorumEventType {
@@ -17,9 +18,8 @@ registerEnumType(QuorumEventType, {
   description: "BAND_ENTERED and STATUS_CHANGED: a scoring run moved an account; SLA_BREACHED: its first-touch SLA passed untouched; SCORING_RUN_FINISHED; PROPOSAL_CREATED and PROPOSAL_DECIDED: a weight proposal; MODEL_ACTIVATED: a version became ACTIVE.",
 });
 
-/** Why an account moved (band_transitions.cause). */
-export enum TransitionCause { EVENTS = "EVENTS", DECAY = "DECAY", MODEL_CHANGE = "MODEL_CHANGE" }
-registerEnumType(TransitionCause, { name: "TransitionCause", description: "EVENTS: new facts; DECAY: time passing; MODEL_CHANGE: a different model version." });
+/** Why an account moved (band_transitions.cause): the scoring feature's enum, one GraphQL type. */
+export { TransitionCause };
 
 export enum DeliveryStatus { PENDING = "PENDING", DELIVERED = "DELIVERED", FAILED = "FAILED" }
 registerEnumType(DeliveryStatus, { name: "DeliveryStatus", description: "PENDING: not yet answered with 2xx, more attempts to come; DELIVERED: a 2xx came back; FAILED: every attempt failed (redeliver to try again)." });

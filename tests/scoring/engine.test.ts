@@ -295,8 +295,10 @@ describe("buying committee", () => {
     expect(points(s, "TECHNICAL_EVALUATOR", "COMMITTEE")).toBe(20);
     expect(points(s, "breadth", "COMMITTEE")).toBe(30);
 
-    // The committee view reads the same snapshots once the line is active.
+    // The committee view reads the same snapshots once the line is active (activation scores as
+    // of now; scoring the line as of T again makes T's snapshots current).
     await activateThroughCouncil(server, s.model.id);
+    await runScoring(client, { model: "committee", asOf: T });
     const view = await client.request<{ account: { buyingCommittee: { engagedContacts: number; missingRequiredRoles: string[]; coverage: number; members: { contact: { email: string }; engaged: boolean; engagement: number }[] } } }>(
       gql`query { account(domain: "committee.test") { buyingCommittee(model: "committee") { engagedContacts missingRequiredRoles coverage members { contact { email } engaged engagement } } } }`);
     const committee = view.account.buyingCommittee;

@@ -147,10 +147,10 @@ describe("bands, transitions and SLAs", () => {
   const TRANSITIONS = gql`query T($since: DateTime!, $model: String, $kind: TransitionKind, $band: [String!], $slaStatus: [SlaStatus!], $includeHoldout: Boolean, $first: Int, $after: String) {
     bandTransitions(since: $since, model: $model, kind: $kind, band: $band, slaStatus: $slaStatus, includeHoldout: $includeHoldout, first: $first, after: $after) {
       totalCount pageInfo { hasNextPage endCursor }
-      edges { node { kind from to enteredAt slaHours slaDueAt firstTouchAt slaStatus isHoldout account { domain } model { name } } }
+      edges { node { kind from to enteredAt slaHours slaDueAt firstTouchAt slaStatus isHoldout cause account { domain } model { name } } }
     }
   }`;
-  type Node = { kind: string; from: string | null; to: string; enteredAt: string; slaHours: number | null; slaDueAt: string | null; firstTouchAt: string | null; slaStatus: string; isHoldout: boolean; account: { domain: string } };
+  type Node = { kind: string; from: string | null; to: string; enteredAt: string; slaHours: number | null; slaDueAt: string | null; firstTouchAt: string | null; slaStatus: string; isHoldout: boolean; cause: string; account: { domain: string } };
   type Conn = { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: Node }[] };
 
   it("records entering a band or status with the band's SLA, and judges it by the first sales touch", async () => {
@@ -189,6 +189,7 @@ describe("bands, transitions and SLAs", () => {
       engagementRules: [rule("demo", ["demo_request"], 40, { lookbackDays: 7 })],
       thresholds: { nurture: 20, mqa: 35, sqa: 60, minFit: 0, minEngagedContacts: 0 },
     }));
+    // Activation scores every account with v2 as of now first: its transitions are MODEL_CHANGE.
     await activateThroughCouncil(server, v2);
     const r3 = await runScoring(analyst, { model: "sla", asOf: t3 });
     // down: Hot → Cold and SQA → UNQUALIFIED; pending: Cold → Hot and → SQA; first.test (a request a day ago): → Warm and → MQA
@@ -196,7 +197,12 @@ describe("bands, transitions and SLAs", () => {
 
     const since = new Date(t1.getTime() - DAY);
     const all = (await viewer.request<{ bandTransitions: Conn }>(TRANSITIONS, { since, model: "sla", kind: "BAND", first: 100 })).bandTransitions;
-    const by = (domain: string) => all.edges.map((e) => e.node).filter((n) => n.account.domain === domain);
+    // Activations (of v1, then v2) scored as of now: each account against its snapshot of the
+    // version replaced, cause MODEL_CHANGE. The runs as of t1, t2 and t3 came before.
+    const activation = all.edges.map((e) => e.node).filter((n) => Date.parse(n.enteredAt) > t3.getTime());
+    expect(activation.every((n) => n.cause === "MODEL_CHANGE")).toBe(true);
+    expect(activation.map((n) => `${n.account.domain}:${n.from}→${n.to}`).sort()).toEqual(["down.test:Hot→Cold", "first.test:Cold→Warm", "first.test:null→Warm", "pending.test:Cold→Hot"]);
+    const by = (domain: string) => all.edges.map((e) => e.node).filter((n) => n.account.domain === domain && Date.parse(n.enteredAt) <= t3.getTime());
     const [metT] = by("met.test");
     expect(metT).toMatchObject({ from: "Cold", to: "Hot", slaHours: 24, slaStatus: "MET", isHoldout: false });
     expect(Date.parse(metT!.slaDueAt!) - Date.parse(metT!.enteredAt)).toBe(24 * HOUR);

@@ -405,7 +405,9 @@ function jsonEqual(a: unknown, b: unknown): boolean {
 
 /**
  * A hash of every table in the public schema (partitions included, so a table created by a
- * request shows too): row order does not matter, every column of every row does.
+ * request shows too): row order does not matter, every column of every row does. Not
+ * `score_queue`: it is the live scorer's work list, written with every fact and emptied by the
+ * scorer on its own time, so its contents say nothing about what one request wrote.
  */
 export async function fingerprint(db: Database): Promise<Map<string, string>> {
   // One round trip: each table's hash comes from a query built for it and run by query_to_xml.
@@ -415,7 +417,7 @@ export async function fingerprint(db: Database): Promise<Map<string, string>> {
               'SELECT md5(coalesce(string_agg(h, '','' ORDER BY h), '''')) AS h FROM (SELECT md5(x::text) AS h FROM %I.%I x) s',
               n.nspname, c.relname), false, true, '')))[1]::text AS hash
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = 'public' AND c.relkind = 'r'
+      WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'score_queue'
       ORDER BY 1`);
   return new Map(rows.map((r) => [r.name, r.hash]));
 }

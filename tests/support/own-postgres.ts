@@ -60,8 +60,9 @@ export interface ApiOnDatabase {
 }
 
 /** Migrates the database at `url` and serves the real API on it over HTTP, on a random port. */
-export async function startApiOn(url: string): Promise<ApiOnDatabase> {
-  const config = loadConfig({ NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", ADMIN_API_KEY: TEST_ADMIN_KEY, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent", DATABASE_URL: url });
+export async function startApiOn(url: string, env: Record<string, string> = {}): Promise<ApiOnDatabase> {
+  const config = loadConfig({ NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", ADMIN_API_KEY: TEST_ADMIN_KEY, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent", DATABASE_URL: url,
+    LIVE_SCORING: "false", SCHEDULES: "false", ...env });
   const db = await Database.connect({ url, poolSize: config.poolSize, statementTimeoutMs: config.statementTimeoutMs, applicationName: "quorum-test" });
   try {
     await migrate(db.pool);

@@ -22,7 +22,9 @@ export interface TestServer {
 /** The real API over HTTP on a random port, on a fresh database of its own. */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const database = await freshDatabase();
-  const config = loadConfig({ NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", ADMIN_API_KEY: TEST_ADMIN_KEY, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent", DATABASE_URL: database.url, ...env });
+  const config = loadConfig({ NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", ADMIN_API_KEY: TEST_ADMIN_KEY, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent", DATABASE_URL: database.url,
+    // Background work is opt-in per test: the suite's assertions assume only the runs they start.
+    LIVE_SCORING: "false", SCHEDULES: "false", ...env });
   const app = await startApi(config, createLogger(config), { db: database.db, close: () => database.drop() });
   const keys = new Map<Role, string>();
   const rawClient = (authorization?: string) => new GraphQLClient(app.url, { headers: authorization ? { authorization } : {} });

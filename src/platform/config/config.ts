@@ -40,6 +40,24 @@ export interface Config {
   /** Engagement event types ingest accepts. */
   readonly eventTypes: readonly string[];
   readonly webhooks: WebhookConfig;
+  /**
+   * The background scorer (`LIVE_SCORING`, `LIVE_SCORING_DELAY_MS`): accounts ingest touched are
+   * re-scored this long after the first touch, in an INCREMENTAL run.
+   */
+  readonly liveScoring: { readonly enabled: boolean; readonly delayMs: number };
+  /**
+   * Scheduled jobs (graphile-worker, one runner per serving process; `SCHEDULES=false` runs
+   * none in this process): cron expressions, UTC.
+   */
+  readonly schedules: {
+    readonly enabled: boolean;
+    readonly fullRun: string;
+    readonly slaSweep: string;
+    readonly training: string;
+    readonly retention: string;
+  };
+  /** Score history kept (see RetentionPolicy): every run for `allDays`, one a week until `weeklyDays`, one a month after. */
+  readonly retention: { readonly allDays: number; readonly weeklyDays: number };
 }
 
 /** Webhook delivery (README "Webhooks"). */
@@ -138,7 +156,23 @@ export function loadConfig(env: Env = process.env): Config {
       concurrency: read.int("WEBHOOK_CONCURRENCY", 16, 1, 256),
       maxBodyBytes: read.int("WEBHOOK_MAX_BODY_BYTES", 65_536, 1_024, 1_048_576),
     },
+    liveScoring: {
+      enabled: read.bool("LIVE_SCORING", true),
+      delayMs: read.int("LIVE_SCORING_DELAY_MS", 2_000, 0, 3_600_000),
+    },
+    schedules: {
+      enabled: read.bool("SCHEDULES", true),
+      fullRun: read.cron("SCHEDULE_FULL_RUN", "0 2 * * *"),
+      slaSweep: read.cron("SCHEDULE_SLA_SWEEP", "*/5 * * * *"),
+      training: read.cron("SCHEDULE_TRAINING", "0 3 1 * *"),
+      retention: read.cron("SCHEDULE_RETENTION", "30 3 * * *"),
+    },
+    retention: {
+      allDays: read.int("RETENTION_ALL_DAYS", 30, 1, 3_650),
+      weeklyDays: read.int("RETENTION_WEEKLY_DAYS", 365, 1, 36_500),
+    },
   };
+  if (config.retention.weeklyDays < config.retention.allDays) problems.push("RETENTION_WEEKLY_DAYS must not be less than RETENTION_ALL_DAYS");
   if (config.pageSize.default > config.pageSize.max) problems.push("PAGE_SIZE_DEFAULT must not exceed PAGE_SIZE_MAX");
   if (config.adminApiKey !== undefined && config.adminApiKey.length < 16) {
     problems.push("ADMIN_API_KEY must be at least 16 characters long");
@@ -184,6 +218,17 @@ class EnvReader {
     if (raw === undefined) return fallback;
     if ((allowed as readonly string[]).includes(raw)) return raw as T;
     this.problems.push(`${name} must be one of ${allowed.join(", ")} (got "${raw}")`);
+    return fallback;
+  }
+
+  /** A five-field cron expression (minute hour day-of-month month day-of-week, UTC), as graphile-worker reads it. */
+  cron(name: string, fallback: string): string {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const field = /^(\*|\d{1,2}(-\d{1,2})?)(\/\d{1,2})?(,(\*|\d{1,2}(-\d{1,2})?)(\/\d{1,2})?)*$/;
+    const fields = raw.split(/\s+/);
+    if (fields.length === 5 && fields.every((f) => field.test(f))) return raw;
+    this.problems.push(`${name} must be a cron expression of five fields (minute hour day-of-month month day-of-week, UTC), e.g. "0 2 * * *" (got "${raw}")`);
     return fallback;
   }
 

@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { createHash } from "node:crypto";
-import type { Pool, PoolClient, QueryResultRow } from "pg";
+import { Client, type Pool, type PoolClient, type QueryResultRow } from "pg";
 import { DataSource } from "typeorm";
 import type { PostgresDriver } from "typeorm/driver/postgres/PostgresDriver";
 import { CancelledError } from "../errors/errors";
@@ -116,6 +116,20 @@ export class Database {
     } finally {
       client.release();
     }
+  }
+
+  /**
+   * A connection of its own, outside the pool, with the pool's settings: for a session that
+   * lives as long as the process (LISTEN). The caller connects and ends it.
+   */
+  dedicatedClient(applicationName: string): Client {
+    const options = (this.pool as unknown as { options: { connectionString?: string; options?: string } }).options;
+    return new Client({ connectionString: options.connectionString, options: options.options, application_name: applicationName });
+  }
+
+  /** The connection string the pool uses (for libraries that open connections of their own). */
+  get connectionString(): string {
+    return (this.pool as unknown as { options: { connectionString: string } }).options.connectionString;
   }
 
   async close(): Promise<void> {

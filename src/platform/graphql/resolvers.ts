@@ -4,6 +4,7 @@ import { ApiKeyResolver } from "../../auth/api-key.resolver";
 import { ContactResolver } from "../../contacts/contact.resolver";
 import { CouncilResolver, ModelChangeResolver, ProposalCouncilResolver, ProposalImpactResolver } from "../../council/council.resolver";
 import { IngestResolver } from "../../ingest/ingest.resolver";
+import { ScheduleResolver } from "../../jobs/schedule.resolver";
 import { BandKpiResolver } from "../../kpis/band-kpi.resolver";
 import { HoldoutResolver } from "../../kpis/holdout.resolver";
 import { NodeResolver } from "../../relay/node.resolver";
@@ -31,4 +32,5 @@ export const resolvers: NonEmptyArray<Function> = [
   CouncilResolver, ProposalCouncilResolver, ModelChangeResolver, ProposalImpactResolver,
   NodeResolver,
   WebhookResolver,
+  ScheduleResolver,
 ];

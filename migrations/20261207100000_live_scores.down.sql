@@ -1,0 +1,17 @@
+DROP TRIGGER IF EXISTS score_queue_events_ins ON engagement_events;
+DROP TRIGGER IF EXISTS score_queue_events_upd ON engagement_events;
+DROP TRIGGER IF EXISTS score_queue_intent_ins ON intent_signals;
+DROP TRIGGER IF EXISTS score_queue_intent_upd ON intent_signals;
+DROP TRIGGER IF EXISTS score_queue_contacts_ins ON contacts;
+DROP TRIGGER IF EXISTS score_queue_contacts_upd ON contacts;
+DROP TRIGGER IF EXISTS score_queue_deals_ins ON deals;
+DROP TRIGGER IF EXISTS score_queue_deals_upd ON deals;
+DROP TRIGGER IF EXISTS score_queue_accounts_ins ON accounts;
+DROP TRIGGER IF EXISTS score_queue_accounts_upd ON accounts;
+DROP FUNCTION IF EXISTS score_queue_from_accounts();
+DROP FUNCTION IF EXISTS score_queue_from_facts();
+DROP FUNCTION IF EXISTS score_queue_touch(bigint[]);
+DROP INDEX IF EXISTS scoring_runs_kind_idx;
+DROP INDEX IF EXISTS scoring_runs_model_written_idx;
+DROP TABLE IF EXISTS current_scores;
+DROP TABLE IF EXISTS score_queue;
