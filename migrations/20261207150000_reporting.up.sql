@@ -5,22 +5,13 @@
 CREATE SCHEMA reporting;
 COMMENT ON SCHEMA reporting IS 'Quorum: stable read-only views for BI tools';
 
--- THE place that says which snapshot is an account's current score: the latest snapshot of each
--- line's ACTIVE version from a successful run. When a current-score table exists, only this view
--- is re-pointed; every view below reads through it.
+-- THE place that says which snapshot is an account's current score: the current_scores table
+-- the scoring runs keep in step with their snapshots (any kind of run), for each line's ACTIVE
+-- version. Every view below reads through this one.
 CREATE VIEW reporting.current_snapshot AS
-SELECT s.run_id, s.account_id, s.as_of, m.id AS model_id
-  FROM scoring_models m
-  JOIN accounts a ON true
-  CROSS JOIN LATERAL (
-    SELECT s.run_id, s.account_id, s.as_of
-      FROM account_scores s
-      JOIN scoring_runs r ON r.id = s.run_id AND r.status = 'SUCCEEDED'
-     WHERE s.account_id = a.id AND s.model_id = m.id
-     ORDER BY s.as_of DESC, s.run_id DESC
-     LIMIT 1
-  ) s
- WHERE m.status = 'ACTIVE';
+SELECT c.run_id, c.account_id, c.as_of, c.model_id
+  FROM current_scores c
+  JOIN scoring_models m ON m.id = c.model_id AND m.status = 'ACTIVE';
 COMMENT ON VIEW reporting.current_snapshot IS 'Which snapshot is each account''s current score, per model line (the latest of the ACTIVE version)';
 
 -- Current score per account and model line, with band, status, grade and the four components.

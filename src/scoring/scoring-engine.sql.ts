@@ -642,7 +642,8 @@ const STATUS_RANK = "CASE %s WHEN 'DISQUALIFIED' THEN 0 WHEN 'UNQUALIFIED' THEN 
  * and UNQUALIFIED. Moving up into a band with an SLA, or up into MQA or SQA, starts that band's
  * SLA clock at the run's as-of; moving down records the transition without an SLA. The cause:
  * MODEL_CHANGE when the previous snapshot is of another version, EVENTS when the account had
- * facts newer than it (`EngineRun.touched`), else DECAY (time alone moved it).
+ * none (its first snapshot: its facts put it there) or facts newer than it (`EngineRun.touched`),
+ * else DECAY (time alone moved it).
  */
 function transitionsStep(def: ModelDefinition, run: EngineRun, accounts: string): EngineStep {
   const p = new SqlParams();
@@ -689,7 +690,7 @@ function transitionsStep(def: ModelDefinition, run: EngineRun, accounts: string)
           SELECT c.account_id, t.kind, t.from_value, t.to_value,
                  CASE WHEN t.up THEN (${slas})[array_position(${names}, c.band)] END AS sla,
                  CASE WHEN ${run.activation ? "true" : "false"} OR (c.prev_model IS NOT NULL AND c.prev_model <> ${modelId}) THEN 'MODEL_CHANGE'
-                      WHEN ${touched} THEN 'EVENTS' ELSE 'DECAY' END AS cause
+                      WHEN NOT c.had OR ${touched} THEN 'EVENTS' ELSE 'DECAY' END AS cause
             FROM (SELECT cur.account_id, cur.band, cur.status, prev.account_id IS NOT NULL AS had, prev.band AS prev_band, prev.status AS prev_status,
                          prev.model_id AS prev_model
                     FROM ${accounts} cur

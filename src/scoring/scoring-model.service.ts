@@ -86,11 +86,21 @@ export class ScoringModelService {
       throw GATE_PREVIEW;
     }).catch((err: unknown) => { if (err !== GATE_PREVIEW) throw err; });
     if (!this.runner) throw new Error("activation needs the scoring runner");
-    await this.runner.run({
-      modelId: model.id,
-      triggeredBy: request.principal?.name ?? "activation",
-      activate: (client, scored) => this.switchLine(client, scored, request),
-    });
+    try {
+      await this.runner.run({
+        modelId: model.id,
+        triggeredBy: request.principal?.name ?? "activation",
+        activate: (client, scored) => this.switchLine(client, scored, request),
+      });
+    } catch (err) {
+      // The run's REPEATABLE READ snapshot cannot lock a model or proposal row that a concurrent
+      // activation or review changed meanwhile: nothing was written. If that other activation put
+      // this very version live, the caller's wish is met; otherwise the caller decides again.
+      if (!isSerializationFailure(err)) throw err;
+      const now = await this.byId(model.id);
+      if (now?.status === "ACTIVE") return now;
+      throw new ConflictError(`${model.name} v${model.version} was not activated: a concurrent activation or council review changed the line while its first run was scoring. Check its proposal and the line's ACTIVE version, then activate again.`);
+    }
     return (await this.byId(model.id))!;
   }
 
@@ -108,6 +118,11 @@ export class ScoringModelService {
     await client.query("UPDATE scoring_models SET status = 'RETIRED', retired_at = now() WHERE name = $1 AND status = 'ACTIVE' AND id <> $2", [model.name, model.id]);
     await client.query("UPDATE scoring_models SET status = 'ACTIVE', activated_at = now(), retired_at = NULL WHERE id = $1", [model.id]);
   }
+}
+
+/** PostgreSQL's "could not serialize access due to concurrent update". */
+function isSerializationFailure(err: unknown): boolean {
+  return typeof err === "object" && err !== null && (err as { code?: unknown }).code === "40001";
 }
 
 /** Thrown to roll back the gate's preview transaction in `activate`. */

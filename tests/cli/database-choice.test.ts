@@ -96,6 +96,9 @@ describe("a running server's embedded database", () => {
       const status = JSON.parse((await run(process.execPath, [CLI, "status", "--json"], { env })).stdout);
       expect(status.database).toMatchObject({ kind: "embedded", url: note.url, servedBy: server.pid });
       expect(status.migrations).toMatchObject({ current: true, pending: [] });
+      // DESIGN §6: status also lists the schedules, with their cron and next run.
+      expect(status.schedules.map((j: { name: string }) => j.name)).toEqual(["full-scoring-run", "sla-breach-sweep", "training-run", "score-retention"]);
+      expect(status.schedules.every((j: { nextRunAt: string | null }) => typeof j.nextRunAt === "string")).toBe(true);
       expect(status.accounts).toBe(30);
       const text = (await run(process.execPath, [CLI, "status"], { env })).stdout;
       expect(text).toContain(`database:   ${note.url}`);

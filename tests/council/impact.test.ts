@@ -53,7 +53,7 @@ describe("impact preview", () => {
     const rows = await db.query<{ domain: string; name: string; is_target: boolean; fb: string; fs: string; tb: string; ts: string }>(
       `SELECT a.domain, a.name, a.is_target, f.band AS fb, f.status AS fs, t.band AS tb, t.status AS ts
          FROM accounts a JOIN account_scores f ON f.account_id = a.id AND f.run_id = $1 JOIN account_scores t ON t.account_id = a.id AND t.run_id = $2
-        ORDER BY a.domain`, [decodeId(before.id, "ScoringRun"), decodeId(after.id, "ScoringRun")]);
+        ORDER BY a.domain`, [before.rowId, after.rowId]);
     expect(rows).toHaveLength(24);
     const matrix = new Map<string, number>();
     for (const r of rows) matrix.set(`${r.fb}→${r.tb}`, (matrix.get(`${r.fb}→${r.tb}`) ?? 0) + 1);
@@ -92,7 +92,7 @@ describe("impact preview", () => {
     const { client: activator } = await keyClient(server, "imp-council-3", Role.COUNCIL);
     await activator.request(ACTIVATE_WITH, { id: v2 });
     const live = await runScoring(analyst, { model: "imp", asOf: new Date(stored.asOf) });
-    const [{ clocks }] = await db.query<{ clocks: number }>("SELECT count(*)::int AS clocks FROM band_transitions WHERE run_id = $1 AND sla_hours IS NOT NULL", [live.id]) as [{ clocks: number }];
+    const [{ clocks }] = await db.query<{ clocks: number }>("SELECT count(*)::int AS clocks FROM band_transitions WHERE run_id = $1 AND sla_hours IS NOT NULL", [live.rowId]) as [{ clocks: number }];
     expect(clocks).toBeGreaterThan(0);
     expect(stored.slaClocksStarted).toBe(clocks);
   });

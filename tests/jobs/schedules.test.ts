@@ -56,7 +56,7 @@ describe("schedules", () => {
       `INSERT INTO band_transitions (account_id, model_id, run_id, kind, from_value, to_value, entered_at, sla_hours, sla_due_at)
        SELECT a, r.model_id, r.id, 'BAND', 'Cold', 'Hot', now() - interval '25 hours', 24, now() - interval '1 hour'
          FROM scoring_runs r, unnest(ARRAY[$2::bigint, $3::bigint]) a WHERE r.id = $1
-       RETURNING id::text`, [run.id, late!.id, met!.id]);
+       RETURNING id::text`, [run.rowId, late!.id, met!.id]);
     expect(transitions).toHaveLength(2);
 
     const before = (await admin.request<{ schedules: Schedule[] }>(SCHEDULES)).schedules;

@@ -302,7 +302,8 @@ const SPECS: Record<string, MutationSpec> = {
     selection: "{ id name version status }",
     // ADMIN_API_KEY: a draft without an approved proposal goes live only by break-glass, with a reason.
     baseline: async (ctx, n) => ({ id: await draftModel(ctx, `fuzz-activate-${n % 7}`), override: "Fuzz baseline: restore service now, council review follows." }),
-    writes: ["scoring_models", "model_changes", ...OUTBOX],
+    // Activation scores every account with the version first (its first FULL run), then switches.
+    writes: ["scoring_models", "model_changes", "scoring_runs", "account_scores", "contact_scores", "band_transitions", "current_scores", ...OUTBOX],
     async readBack(ctx, _sent, data) {
       const { scoringModel: m } = await ctx.admin.request<{ scoringModel: { id: string; name: string; status: string } | null }>(MODEL_READ, { id: data.id });
       if (m?.status !== "ACTIVE") return {};

@@ -3,6 +3,7 @@ import { gql, type GraphQLClient } from "graphql-request";
 import { Role } from "../../src/auth/roles";
 import { startTestServer, type TestServer } from "../support/server";
 import { createModel, modelInput, rule } from "./support";
+import { activateThroughCouncil, approveThroughCouncil } from "../support/council";
 
 let server: TestServer;
 let admin: GraphQLClient;
@@ -40,7 +41,7 @@ const TRANSITIONS = gql`query T($since: DateTime!) { bandTransitions(since: $sin
 describe("activating a version", () => {
   it("never serves a null score or an empty distribution while the new version is scored, then switches at once", async () => {
     const v1 = await createModel(admin, modelInput("board", { engagementRules: [rule("demos", ["demo_request"], 30, { halfLifeDays: 30, lookbackDays: 90 })] }));
-    await admin.request(ACTIVATE, { id: v1 });
+    await activateThroughCouncil(server, v1);
     const v2 = await createModel(admin, modelInput("board", {
       engagementRules: [rule("demos", ["demo_request"], 10, { halfLifeDays: 30, lookbackDays: 90 }), rule("pricing", ["pricing_page_view", "webinar_attended"], 25, { halfLifeDays: 20, lookbackDays: 60 })],
     }));
@@ -48,7 +49,8 @@ describe("activating a version", () => {
 
     const seen: { version: number; during: boolean }[] = [];
     let activating = true;
-    const activation = admin.request<{ activateScoringModel: { version: number; status: string } }>(ACTIVATE, { id: v2 }).finally(() => { activating = false; });
+    const { approver } = await approveThroughCouncil(server, v2);
+    const activation = approver.request<{ activateScoringModel: { version: number; status: string } }>(ACTIVATE, { id: v2 }).finally(() => { activating = false; });
     while (activating) {
       const during = activating;
       const r = await viewer.request<Reads>(READS);

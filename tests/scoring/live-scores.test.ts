@@ -7,7 +7,8 @@ import { ingestApi } from "../ingest/helpers";
 import { startTestServer, type TestServer } from "../support/server";
 import { waitFor } from "../support/wait";
 import { expectLiveEqualsFull, ingestRandomFacts, scorerIdle } from "./live-support";
-import { ACTIVATE_MODEL, createModel, modelInput, rule, runScoring } from "./support";
+import { activateThroughCouncil } from "../support/council";
+import { createModel, modelInput, rule, runScoring } from "./support";
 
 const DAY = 86_400_000;
 
@@ -44,7 +45,7 @@ describe("live scores", () => {
       intentRules: [{ key: "topics", label: "Topics", topics: ["lead scoring", "crm migration"], points: 60, halfLifeDays: 10, lookbackDays: 30 }],
       rollup: "MAX",
     }));
-    await admin.request(ACTIVATE_MODEL, { id: other });
+    await activateThroughCouncil(server, other);
 
     await ingestRandomFacts(ingest, new Rng(20261207), 80, async (b) => {
       // Now and then let the scorer catch up, so accounts end up scored at many instants.

@@ -44,13 +44,13 @@ describe("score history retention", () => {
 
     const result = await server.app.services.retention.apply();
 
-    expect(await exists(`account_scores_r${older.id}`)).toBe(false);
-    expect(await exists(`contact_scores_r${older.id}`)).toBe(false);
-    for (const kept of [newer, alone, recent1, recent2, current]) expect(await exists(`account_scores_r${kept.id}`), `run ${kept.id}`).toBe(true);
+    expect(await exists(`account_scores_r${older.rowId}`)).toBe(false);
+    expect(await exists(`contact_scores_r${older.rowId}`)).toBe(false);
+    for (const kept of [newer, alone, recent1, recent2, current]) expect(await exists(`account_scores_r${kept.rowId}`), `run ${kept.rowId}`).toBe(true);
     expect(await exists(dayPartition("account_scores", oldDay))).toBe(false);
     expect(result.runsDropped).toBeGreaterThanOrEqual(1);
     expect(result.dayPartitionsDropped).toBe(1);
-    const [row] = await db.query<{ status: string; snapshots_dropped_at: Date | null }>("SELECT status, snapshots_dropped_at FROM scoring_runs WHERE id = $1", [older.id]);
+    const [row] = await db.query<{ status: string; snapshots_dropped_at: Date | null }>("SELECT status, snapshots_dropped_at FROM scoring_runs WHERE id = $1", [older.rowId]);
     expect(row!.status).toBe("SUCCEEDED"); // the run row stays
     expect(row!.snapshots_dropped_at).not.toBeNull();
     expect(await db.query("SELECT * FROM current_scores ORDER BY model_id, account_id")).toEqual(currentBefore);

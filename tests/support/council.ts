@@ -34,6 +34,17 @@ export async function keyClient(server: TestServer, name: string, role: Role): P
  * distinct COUNCIL keys as the server needs, activated by one of them. Returns the proposal id.
  */
 export async function activateThroughCouncil(server: TestServer, modelId: string, opts: { reason?: string } = {}): Promise<string> {
+  const { proposalId, approver } = await approveThroughCouncil(server, modelId, opts);
+  await approver.request(ACTIVATE_WITH, { id: modelId });
+  return proposalId;
+}
+
+/**
+ * Submits a draft and has `councilApprovals` COUNCIL keys approve it, without activating it:
+ * for tests that activate themselves (e.g. while reading concurrently). Returns the proposal
+ * and the last approver, a COUNCIL key that may activate it.
+ */
+export async function approveThroughCouncil(server: TestServer, modelId: string, opts: { reason?: string } = {}): Promise<{ proposalId: string; approver: GraphQLClient }> {
   const analyst = await server.client(Role.ANALYST);
   const submitted = await analyst.request<{ submitModelForReview: { id: string } }>(SUBMIT, { id: modelId, comment: opts.reason ?? "test set-up: put this version live" });
   const proposalId = submitted.submitModelForReview.id;
@@ -43,8 +54,7 @@ export async function activateThroughCouncil(server: TestServer, modelId: string
     await client.request(COUNCIL_REVIEW, { id: proposalId, decision: "APPROVE", comment: "approved for the test set-up" });
     last = client;
   }
-  await last!.request(ACTIVATE_WITH, { id: modelId });
-  return proposalId;
+  return { proposalId, approver: last! };
 }
 
 /** The audit log of a line, oldest first. */

@@ -6,6 +6,7 @@ import { errorCode, startTestServer, type TestServer } from "../support/server";
 import { waitFor } from "../support/wait";
 import { startReceiver, type WebhookReceiver } from "../support/webhook-receiver";
 import { COLD, CREATE_WEBHOOK, deliveries, HOT, loadAccounts, RUN_SCORING, WARM } from "./support";
+import { decodeId } from "../../src/platform/graphql/global-id";
 
 /**
  * Webhooks end to end: facts ingested over GraphQL, a scoring run, and a real HTTP receiver on
@@ -173,7 +174,7 @@ describe("webhooks", () => {
   it("sends SLA_BREACHED when a transition's SLA is marked breached", async () => {
     // The SLA sweep is another feature's job; here the fact it writes is written by hand.
     const [t] = await server.database.db.query<{ id: string }>(
-      "UPDATE band_transitions SET sla_breached_at = now() WHERE run_id = $1 AND kind = 'BAND' AND to_value = 'Hot' RETURNING id::text AS id", [runId]);
+      "UPDATE band_transitions SET sla_breached_at = now() WHERE run_id = $1 AND kind = 'BAND' AND to_value = 'Hot' RETURNING id::text AS id", [decodeId(runId, "ScoringRun")]);
     await waitFor("SLA_BREACHED", () => receiver.ofType("SLA_BREACHED", "/all").length > 0, 10_000);
     const [breach] = receiver.ofType("SLA_BREACHED", "/all");
     expect(breach!.json.data).toMatchObject({ transitionId: t!.id, account: { domain: HOT }, band: "Hot", play: "1:1", slaHours: 24 });
