@@ -1,16 +1,15 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import net from "node:net";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, type TestDatabase } from "../support/db";
 import { waitFor } from "../support/wait";
+import { serveProcess } from "../support/serve-process";
 
 /**
  * The server as operators run it: the built CLI in its own process, JSON logs on stdout,
  * stopped by a signal.
  */
-const CLI = path.resolve("dist/src/cli/main.js");
 const ADMIN_KEY = "operations-admin-key-0123456789abcdef";
 
 interface Served {
@@ -23,30 +22,8 @@ interface Served {
 }
 
 async function serve(databaseUrl: string, env: Record<string, string> = {}): Promise<Served> {
-  const child = spawn(process.execPath, [CLI, "serve"], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, ADMIN_API_KEY: ADMIN_KEY, PORT: "0", HOST: "127.0.0.1", NODE_ENV: "production", LOG_LEVEL: "info", DEMO_WHEN_EMPTY: "false", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const lines: string[] = [];
-  let buffered = "";
-  child.stdout!.on("data", (chunk: Buffer) => {
-    buffered += chunk.toString("utf8");
-    const parts = buffered.split("\n");
-    buffered = parts.pop()!;
-    lines.push(...parts);
-  });
-  child.stderr!.resume();
-  const exited = once(child, "exit").then(([code]) => code as number | null);
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const banner = lines.find((l) => l.startsWith("Quorum is serving GraphQL at "));
-    if (banner) {
-      const url = banner.slice("Quorum is serving GraphQL at ".length).trim();
-      return { child, url, port: Number(new URL(url).port), lines, exited };
-    }
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${lines.join("\n")}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const served = await serveProcess({ DATABASE_URL: databaseUrl, ADMIN_API_KEY: ADMIN_KEY, ...env });
+  return { ...served, port: Number(new URL(served.url).port) };
 }
 
 function post(url: string, query: string, extra: { operationName?: string; key?: string } = {}): Promise<Response> {
