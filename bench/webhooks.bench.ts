@@ -48,7 +48,7 @@ const ms = (x: number) => `${x.toFixed(0)} ms`;
 const ADMIN_KEY = "bench-webhooks-admin-key-0123456789";
 
 const CREATE = "mutation BenchHook($input: WebhookInput!) { createWebhook(input: $input) { secret webhook { id } } }";
-const RUN = "mutation BenchRun { runScoring { id transitions } }";
+const RUN = "mutation BenchRun { runScoring { id rowId transitions } }";
 
 /** One GraphQL request over HTTP; throws on errors. */
 function client(url: string) {
@@ -118,10 +118,10 @@ async function main(): Promise<void> {
     secret = burst.createWebhook.secret;
 
     const started = performance.timeOrigin + performance.now();
-    const run = (await api.request<{ runScoring: { id: string; transitions: number } }>(RUN)).runScoring;
+    const run = (await api.request<{ runScoring: { id: string; rowId: string; transitions: number } }>(RUN)).runScoring;
     const committed = performance.timeOrigin + performance.now();
     const [{ n: expected }] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM webhook_deliveries WHERE webhook_id = $1", [burst.createWebhook.webhook.id]) as [{ n: number }];
-    out(`run ${run.id}: ${run.transitions} transitions, ${expected} deliveries, run took ${ms(committed - started)}`);
+    out(`run ${run.rowId}: ${run.transitions} transitions, ${expected} deliveries, run took ${ms(committed - started)}`);
     const deadline = Date.now() + 300_000;
     while (arrived.size < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const rows = await db.query<{ message_id: string; created: number }>(
@@ -138,7 +138,7 @@ async function main(): Promise<void> {
       input: { url: `${receiverUrl}/idle`, events: ["SLA_BREACHED"], description: "bench: idle" },
     });
     secret = sla.createWebhook.secret;
-    const ids = await db.query<{ id: string }>("SELECT id::text FROM band_transitions WHERE run_id = $1 AND kind = 'BAND' ORDER BY id LIMIT $2", [run.id, args.idle]);
+    const ids = await db.query<{ id: string }>("SELECT id::text FROM band_transitions WHERE run_id = $1 AND kind = 'BAND' ORDER BY id LIMIT $2", [run.rowId, args.idle]);
     const idle: number[] = [];
     for (const { id } of ids) {
       await new Promise((r) => setTimeout(r, 100));
