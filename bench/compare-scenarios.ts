@@ -58,7 +58,7 @@ export const COMPARED_SCENARIOS: ComparedScenario[] = [
       const connection = (data as Json).accounts ?? (data as Json).allAccounts;
       const list = (v: Json | null | undefined) => (pg ? v?.nodes : v) ?? [];
       const accounts = (connection.edges as Json[]).map(({ node: a }) => ({
-        id: String(pg ? a.rowId : a.id), name: a.name, domain: a.domain, industry: a.industry, employees: a.employees, tier: a.tier, isHoldout: a.isHoldout,
+        id: String(a.rowId), name: a.name, domain: a.domain, industry: a.industry, employees: a.employees, tier: a.tier, isHoldout: a.isHoldout,
         score: a.score && {
           total: a.score.total, fit: a.score.fit, engagement: a.score.engagement, intent: a.score.intent, committee: a.score.committee,
           band: a.score.band, grade: a.score.grade, status: a.score.status, engagedContacts: a.score.engagedContacts,
@@ -69,9 +69,9 @@ export const COMPARED_SCENARIOS: ComparedScenario[] = [
           coverage: a.buyingCommittee.coverage, engagedContacts: a.buyingCommittee.engagedContacts,
           missing: a.buyingCommittee.missingRequiredRoles,
           members: list(a.buyingCommittee.members).map((m: Json) => [m.role, m.engagement, iso(m.lastEngagedAt),
-            String(pg ? m.contact.rowId : m.contact.id), m.contact.name, m.contact.title, m.contact.email]),
+            String(m.contact.rowId), m.contact.name, m.contact.title, m.contact.email]),
         },
-        contacts: list(a.contacts).map((c: Json) => [String(pg ? c.rowId : c.id), c.name, c.title, c.role, c.seniority]),
+        contacts: list(a.contacts).map((c: Json) => [String(c.rowId), c.name, c.title, c.role, c.seniority]),
       }));
       return { totalCount: connection.totalCount, accounts };
     },

@@ -16,11 +16,11 @@ export const DASHBOARD_SCENARIOS: Scenario[] = [
       accounts(first: $first, orderBy: { field: SCORE, direction: DESC }) {
         totalCount
         edges { cursor node {
-          id name domain industry employees tier isHoldout
+          rowId name domain industry employees tier isHoldout
           score { total fit engagement intent committee band grade status engagedContacts contributions { component criterion label points } }
           scoreHistory(from: $from) { asOf total band }
-          buyingCommittee { coverage engagedContacts missingRequiredRoles members { role engagement lastEngagedAt contact { id name title email } } }
-          contacts { id name title role seniority }
+          buyingCommittee { coverage engagedContacts missingRequiredRoles members { role engagement lastEngagedAt contact { rowId name title email } } }
+          contacts { rowId name title role seniority }
         } }
       }
     }`,
