@@ -9,12 +9,12 @@ import type { IngestStatus } from "./ingest-status.type";
 import { type ImportRequest, type ImportSummary, runImport } from "./import/csv-import";
 import { arraySource } from "./row-source";
 import { prepareIngestTransaction } from "./stitch.sql";
+import { isConcurrencyFailure } from "../platform/db/pg-errors";
 
 /** Timestamps up to a day ahead pass (clock skew); later ones are a time-zone mistake. */
 const FUTURE_TOLERANCE_MS = 24 * 3_600_000;
 
 /** PostgreSQL errors after which the whole batch may simply run again (it is idempotent). */
-const RETRYABLE = new Set(["40P01", "40001"]);
 
 /**
  * Batch writes of CRM and marketing data: check every row in Node, then write the batch with
@@ -90,14 +90,13 @@ export class IngestService {
     return { ...counts!, domains };
   }
 
-  /** Runs `fn` in a transaction, again (up to 3 times) when PostgreSQL reports a deadlock. */
+  /** Runs `fn` in a transaction, again (up to 3 times) when PostgreSQL reports a deadlock or a serialization failure. */
   private async retrying<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.db.tx(fn);
       } catch (err) {
-        const code = (err as { code?: string }).code;
-        if (attempt >= 3 || !code || !RETRYABLE.has(code)) throw err;
+        if (attempt >= 3 || !isConcurrencyFailure(err)) throw err;
       }
     }
   }

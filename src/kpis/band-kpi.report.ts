@@ -31,29 +31,36 @@ export interface KpiOptions {
 const HIGHER = KpiDirection.HIGHER_IS_BETTER;
 const LOWER = KpiDirection.LOWER_IS_BETTER;
 
+/** How a KPI's intervals and lift are computed, by the kind of figure it is. */
+const METHOD = {
+  PROPORTION: "Wilson per side; Koopman score interval for the lift, pooled z-test.",
+  CLUSTERED: "Cluster bootstrap over accounts (percentile), per side and for the lift.",
+  MEAN_PER_ACCOUNT: "Normal interval per side; delta method on the log ratio for the lift.",
+} as const;
+
 /** The KPIs, in display order: label, unit, which way is better, definition (DESIGN §5) and method. */
 export const KPIS = [
   { key: "meetingRate", label: "Meeting rate", unit: "rate", direction: HIGHER,
-    definition: "Accounts with a meeting_held event (not bot-flagged) in the window / accounts.", method: "Wilson per side; Koopman score interval for the lift, pooled z-test." },
+    definition: "Accounts with a meeting_held event (not bot-flagged) in the window / accounts.", method: METHOD.PROPORTION },
   { key: "opportunityRate", label: "Opportunity rate", unit: "rate", direction: HIGHER,
-    definition: "Accounts with a deal created in the window / accounts.", method: "Wilson per side; Koopman score interval for the lift, pooled z-test." },
+    definition: "Accounts with a deal created in the window / accounts.", method: METHOD.PROPORTION },
   { key: "winRate", label: "Win rate", unit: "rate", direction: HIGHER,
-    definition: "Deals won / deals closed (won or lost) in the window, whenever created.", method: "Cluster bootstrap over accounts (percentile), per side and for the lift." },
+    definition: "Deals won / deals closed (won or lost) in the window, whenever created.", method: METHOD.CLUSTERED },
   { key: "averageAcv", label: "Average won amount", unit: "amount", direction: HIGHER,
-    definition: "Mean amount of the deals won in the window (the raw deal amount, not annualised; the API calls it averageAcv).", method: "Cluster bootstrap over accounts (percentile), per side and for the lift." },
+    definition: "Mean amount of the deals won in the window (the raw deal amount, not annualised; the API calls it averageAcv).", method: METHOD.CLUSTERED },
   { key: "medianVelocityDays", label: "Median velocity", unit: "days", direction: LOWER,
-    definition: "Median days from creation to close of the deals won in the window; fewer days is better.", method: "Cluster bootstrap over accounts (percentile), per side and for the lift." },
+    definition: "Median days from creation to close of the deals won in the window; fewer days is better.", method: METHOD.CLUSTERED },
   { key: "pipelinePerAccount", label: "Pipeline per account", unit: "amount", direction: HIGHER,
-    definition: "Amount of the deals created in the window / accounts.", method: "Normal interval per side; delta method on the log ratio for the lift." },
+    definition: "Amount of the deals created in the window / accounts.", method: METHOD.MEAN_PER_ACCOUNT },
   { key: "meetingsPerAccount", label: "Meetings per target account", unit: "count", direction: HIGHER,
-    definition: "meeting_held events (not bot-flagged) in the window / accounts.", method: "Normal interval per side; delta method on the log ratio for the lift." },
+    definition: "meeting_held events (not bot-flagged) in the window / accounts.", method: METHOD.MEAN_PER_ACCOUNT },
   { key: "expansionRate", label: "Expansion rate", unit: "rate", direction: HIGHER,
-    definition: "Customers at from (a WON deal closed before from) with a WON deal closed in the window / customers at from.", method: "Wilson per side; Koopman score interval for the lift, pooled z-test." },
+    definition: "Customers at from (a WON deal closed before from) with a WON deal closed in the window / customers at from.", method: METHOD.PROPORTION },
   { key: "medianHoursToFirstTouch", label: "Speed to first touch", unit: "hours", direction: LOWER,
     definition: "Median hours from the account's latest entry into its band at or before from to its first sales_touch after it and before to; untouched accounts are left out and counted; fewer hours is better.",
     method: "Order-statistic interval per side; seeded bootstrap of the ratio of medians (accounts resampled) for the lift." },
   { key: "sqlRate", label: "SQL rate", unit: "rate", direction: HIGHER,
-    definition: "Contacts that first reached SQL in the window (contact score history of the line) / non-internal contacts of the accounts.", method: "Wilson per side; Koopman score interval for the lift, pooled z-test." },
+    definition: "Contacts that first reached SQL in the window (contact score history of the line) / non-internal contacts of the accounts.", method: METHOD.PROPORTION },
 ] as const satisfies readonly KpiDefinition[];
 export type KpiKey = (typeof KPIS)[number]["key"];
 

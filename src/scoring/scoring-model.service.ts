@@ -1,6 +1,7 @@
 import type { PoolClient } from "pg";
 import type { ActivationRequest, CouncilGate } from "../council/council-gate.service";
 import type { Database } from "../platform/db/database";
+import { isConcurrencyFailure } from "../platform/db/pg-errors";
 import { BadInputError, ConflictError, NotFoundError } from "../platform/errors/errors";
 import { decodeId } from "../platform/graphql/global-id";
 import { DEFAULT_MODEL_NAME } from "./latest-run";
@@ -96,7 +97,7 @@ export class ScoringModelService {
       // The run's REPEATABLE READ snapshot cannot lock a model or proposal row that a concurrent
       // activation or review changed meanwhile: nothing was written. If that other activation put
       // this very version live, the caller's wish is met; otherwise the caller decides again.
-      if (!isSerializationFailure(err)) throw err;
+      if (!isConcurrencyFailure(err)) throw err;
       const now = await this.byId(model.id);
       if (now?.status === "ACTIVE") return now;
       throw new ConflictError(`${model.name} v${model.version} was not activated: a concurrent activation or council review changed the line while its first run was scoring. Check its proposal and the line's ACTIVE version, then activate again.`);
@@ -118,11 +119,6 @@ export class ScoringModelService {
     await client.query("UPDATE scoring_models SET status = 'RETIRED', retired_at = now() WHERE name = $1 AND status = 'ACTIVE' AND id <> $2", [model.name, model.id]);
     await client.query("UPDATE scoring_models SET status = 'ACTIVE', activated_at = now(), retired_at = NULL WHERE id = $1", [model.id]);
   }
-}
-
-/** PostgreSQL's "could not serialize access due to concurrent update". */
-function isSerializationFailure(err: unknown): boolean {
-  return typeof err === "object" && err !== null && (err as { code?: unknown }).code === "40001";
 }
 
 /** Thrown to roll back the gate's preview transaction in `activate`. */
